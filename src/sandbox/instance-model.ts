@@ -1,0 +1,120 @@
+/**
+ * EC2 instances as more than one service sees them: RunInstances and Auto Scaling both launch
+ * through `launchInstance`, and everyone reads the state through `instanceState`, which derives
+ * it from the record's timestamps on the sandbox clock.
+ */
+import type { InstanceRecord, SimContext, Tag } from './types.js';
+
+/** Typical AWS durations (ms) before the latency scale is applied. */
+export const INSTANCE_TIMES = {
+  pendingToRunning: 30_000,
+  runningToChecksOk: 150_000,
+  /** The lab's user data (dnf install httpd php mysql…) after boot. */
+  userDataFromBoot: 90_000,
+  /** httpd starting on an image that already has it. */
+  serviceFromBootBaked: 20_000,
+  shuttingDown: 45_000,
+};
+
+/** The marker our user data writes to the console when it has finished (assets/user-data.sh). */
+export const USER_DATA_DONE_MARKER = 'ASG_WIZARD_USER_DATA_DONE';
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+/** EC2's state code for each name. */
+export const STATE_CODES: Record<InstanceStateName, number> = {
+  pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80,
+};
+
+export function instanceState(ctx: SimContext, rec: InstanceRecord): InstanceStateName {
+  if (rec.terminatedAt !== undefined && ctx.now >= rec.terminatedAt) return 'terminated';
+  if (rec.terminatingAt !== undefined) return 'shutting-down';
+  return ctx.now >= rec.runningAt ? 'running' : 'pending';
+}
+
+/** Whether the instance answers HTTP on port 80 now (its web server is up). */
+export function instanceServesHttp(ctx: SimContext, rec: InstanceRecord): boolean {
+  return instanceState(ctx, rec) === 'running' && rec.serviceUpAt !== undefined && ctx.now >= rec.serviceUpAt;
+}
+
+export interface LaunchOptions {
+  imageId: string;
+  instanceType: string;
+  subnetId: string;
+  securityGroupIds: string[];
+  userData?: string;
+  httpTokens?: 'required' | 'optional';
+  iamInstanceProfileArn?: string;
+  launchTemplate?: { id: string; name: string; version: string };
+  clientToken?: string;
+  associatePublicIp?: boolean;
+  tags?: Tag[];
+  volumeTags?: Tag[];
+}
+
+function decodeUserData(b64: string | undefined): string {
+  if (!b64) return '';
+  try {
+    return Buffer.from(b64, 'base64').toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Launches one instance (no validation: callers check the image, subnet and groups exist and
+ * throw AWS's error first). Whether it will serve HTTP follows from what it runs: an image baked
+ * with the web server, or user data that installs it and writes our marker.
+ */
+export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRecord {
+  const w = ctx.world;
+  const subnet = w.ec2.subnets.find((s) => s.id === opts.subnetId);
+  if (!subnet) throw new Error(`launchInstance: unknown subnet ${opts.subnetId}`);
+  const image = w.ec2.images.find((i) => i.id === opts.imageId);
+  const runningAt = ctx.now + ctx.duration(INSTANCE_TIMES.pendingToRunning);
+  const userData = decodeUserData(opts.userData);
+  let serviceUpAt: number | undefined;
+  if (image?.servesHttp) serviceUpAt = runningAt + ctx.duration(INSTANCE_TIMES.serviceFromBootBaked);
+  else if (userData.includes(USER_DATA_DONE_MARKER) || /httpd/.test(userData)) {
+    serviceUpAt = runningAt + ctx.duration(INSTANCE_TIMES.userDataFromBoot);
+  }
+  const index = w.ec2.instances.filter((i) => i.subnetId === subnet.id).length + 10;
+  const base = subnet.cidr.split('/')[0]!.split('.').map(Number);
+  const privateIp = `${base[0]}.${base[1]}.${base[2]! + Math.floor(index / 250)}.${(index % 250) + 4}`;
+  const publicIp = (opts.associatePublicIp ?? subnet.mapPublicIpOnLaunch)
+    ? `3.${(w.seq >> 8) & 255}.${w.seq & 255}.${(index * 7) % 250 + 1}`
+    : undefined;
+  const rec: InstanceRecord = {
+    id: ctx.newId('i'),
+    imageId: opts.imageId,
+    instanceType: opts.instanceType,
+    subnetId: subnet.id,
+    vpcId: subnet.vpcId,
+    az: subnet.az,
+    privateIp,
+    ...(publicIp ? { publicIp } : {}),
+    securityGroupIds: opts.securityGroupIds,
+    ...(opts.userData ? { userData: opts.userData } : {}),
+    httpTokens: opts.httpTokens ?? 'optional',
+    ...(opts.iamInstanceProfileArn ? { iamInstanceProfileArn: opts.iamInstanceProfileArn } : {}),
+    ...(opts.launchTemplate ? { launchTemplate: opts.launchTemplate } : {}),
+    ...(opts.clientToken ? { clientToken: opts.clientToken } : {}),
+    tags: opts.tags ?? [],
+    volumeTags: opts.volumeTags ?? [],
+    volumeId: ctx.newId('vol'),
+    launchedAt: ctx.now,
+    runningAt,
+    checksOkAt: runningAt + ctx.duration(INSTANCE_TIMES.runningToChecksOk),
+    ...(serviceUpAt !== undefined ? { serviceUpAt } : {}),
+  };
+  w.ec2.instances.push(rec);
+  return rec;
+}
+
+/** Starts a termination (idempotent); the instance is `terminated` after shutting down. */
+export function terminateInstance(ctx: SimContext, rec: InstanceRecord, reason = 'Client.UserInitiatedShutdown: User initiated shutdown'): void {
+  if (rec.terminatingAt !== undefined) return;
+  rec.terminatingAt = ctx.now;
+  rec.terminatedAt = ctx.now + ctx.duration(INSTANCE_TIMES.shuttingDown);
+  rec.stateReason = reason;
+}
