@@ -4,17 +4,8 @@
  * it from the record's timestamps on the sandbox clock.
  */
 import type { InstanceRecord, SimContext, Tag } from './types.js';
+import { TIMES } from './timings.js';
 
-/** Typical AWS durations (ms) before the latency scale is applied. */
-export const INSTANCE_TIMES = {
-  pendingToRunning: 30_000,
-  runningToChecksOk: 150_000,
-  /** The lab's user data (dnf install httpd php mysql…) after boot. */
-  userDataFromBoot: 90_000,
-  /** httpd starting on an image that already has it. */
-  serviceFromBootBaked: 20_000,
-  shuttingDown: 45_000,
-};
 
 /** The marker our user data writes to the console when it has finished (assets/user-data.sh). */
 export const USER_DATA_DONE_MARKER = 'ASG_WIZARD_USER_DATA_DONE';
@@ -71,12 +62,12 @@ export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRe
   const subnet = w.ec2.subnets.find((s) => s.id === opts.subnetId);
   if (!subnet) throw new Error(`launchInstance: unknown subnet ${opts.subnetId}`);
   const image = w.ec2.images.find((i) => i.id === opts.imageId);
-  const runningAt = ctx.now + ctx.duration(INSTANCE_TIMES.pendingToRunning);
+  const runningAt = ctx.now + ctx.duration(TIMES.instancePendingToRunning);
   const userData = decodeUserData(opts.userData);
   let serviceUpAt: number | undefined;
-  if (image?.servesHttp) serviceUpAt = runningAt + ctx.duration(INSTANCE_TIMES.serviceFromBootBaked);
+  if (image?.servesHttp) serviceUpAt = runningAt + ctx.duration(TIMES.serviceFromBootBaked);
   else if (userData.includes(USER_DATA_DONE_MARKER) || /httpd/.test(userData)) {
-    serviceUpAt = runningAt + ctx.duration(INSTANCE_TIMES.userDataFromBoot);
+    serviceUpAt = runningAt + ctx.duration(TIMES.userDataFromBoot);
   }
   const index = w.ec2.instances.filter((i) => i.subnetId === subnet.id).length + 10;
   const base = subnet.cidr.split('/')[0]!.split('.').map(Number);
@@ -104,7 +95,7 @@ export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRe
     volumeId: ctx.newId('vol'),
     launchedAt: ctx.now,
     runningAt,
-    checksOkAt: runningAt + ctx.duration(INSTANCE_TIMES.runningToChecksOk),
+    checksOkAt: runningAt + ctx.duration(TIMES.instanceRunningToChecksOk),
     ...(serviceUpAt !== undefined ? { serviceUpAt } : {}),
   };
   w.ec2.instances.push(rec);
@@ -115,6 +106,6 @@ export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRe
 export function terminateInstance(ctx: SimContext, rec: InstanceRecord, reason = 'Client.UserInitiatedShutdown: User initiated shutdown'): void {
   if (rec.terminatingAt !== undefined) return;
   rec.terminatingAt = ctx.now;
-  rec.terminatedAt = ctx.now + ctx.duration(INSTANCE_TIMES.shuttingDown);
+  rec.terminatedAt = ctx.now + ctx.duration(TIMES.instanceShuttingDown);
   rec.stateReason = reason;
 }
