@@ -113,6 +113,12 @@ export interface InstanceRecord {
   terminatingAt?: number;
   terminatedAt?: number;
   stateReason?: string;
+  /** RunInstances' reservation (instances Auto Scaling launches get one derived from their id). */
+  reservationId?: string;
+  /** Position within its RunInstances call. */
+  amiLaunchIndex?: number;
+  /** Until when `/load?seconds=N` on its web page keeps the CPU busy (read by Auto Scaling's CPU metric). */
+  cpuBurnUntil?: number;
 }
 
 export interface ImageRecord {
@@ -139,6 +145,11 @@ export interface SnapshotRecord {
   volumeSize: number;
   createdAt: number;
   tags: Tag[];
+  /** `Created by CreateImage(i-…) for ami-…`, as EC2 writes it. */
+  description?: string;
+  volumeId?: string;
+  /** pending until then, completed after. */
+  completedAt?: number;
 }
 
 export interface LaunchTemplateVersionRecord {
@@ -174,6 +185,10 @@ export interface LoadBalancerRecord {
   tags: Tag[];
   /** After DeleteLoadBalancer its network interfaces linger; its groups stay in use until then. */
   deletedAt?: number;
+  /** Attributes changed from AWS's defaults (ModifyLoadBalancerAttributes). */
+  attributes?: Record<string, string>;
+  /** Round-robin position of the sandbox's HTTP GET over healthy targets. */
+  rrNext?: number;
 }
 
 export interface TargetRecord {
@@ -204,6 +219,8 @@ export interface TargetGroupRecord {
     matcher: string;
   };
   deregistrationDelaySeconds: number;
+  /** Attributes changed from AWS's defaults, other than the deregistration delay. */
+  attributes?: Record<string, string>;
   targets: TargetRecord[];
   createdAt: number;
   tags: Tag[];
@@ -217,6 +234,8 @@ export interface ListenerRecord {
   certificateArns: string[];
   defaultActions: { Type: string; TargetGroupArn?: string; [k: string]: unknown }[];
   tags: Tag[];
+  /** HTTPS listeners' security policy. */
+  sslPolicy?: string;
 }
 
 export interface ScalingActivityRecord {
@@ -243,6 +262,17 @@ export interface AsgInstanceRecord {
   instanceType: string;
   protectedFromScaleIn: boolean;
   launchedAt: number;
+  /** Its launch activity, completed when the instance goes InService. */
+  launchActivityId?: string;
+  /** Its termination activity, completed when EC2 reports it terminated. */
+  terminateActivityId?: string;
+  /** Registered with the group's target groups (AddToLoadBalancer done). */
+  registered?: boolean;
+  inServiceAt?: number;
+  /** Why it was marked Unhealthy: the cause of its replacement follows from it. */
+  unhealthyReason?: 'ec2' | 'elb' | 'user';
+  /** EC2 termination waits for the target groups' connection draining until then. */
+  drainUntil?: number;
 }
 
 export interface ScalingPolicyRecord {
@@ -254,6 +284,11 @@ export interface ScalingPolicyRecord {
   estimatedInstanceWarmup?: number;
   enabled: boolean;
   alarms: { AlarmName: string; AlarmARN: string }[];
+  /** Simple / step scaling settings as given (AdjustmentType, ScalingAdjustment, StepAdjustments, …). */
+  adjustments?: Record<string, unknown>;
+  /** Target tracking: since when the metric has been above / below the target. */
+  highSince?: number;
+  lowSince?: number;
 }
 
 export interface ScheduledActionRecord {
@@ -267,6 +302,9 @@ export interface ScheduledActionRecord {
   maxSize?: number;
   desiredCapacity?: number;
   timeZone?: string;
+  createdAt?: number;
+  /** Last time the action ran (recurring actions run again at the next cron match). */
+  lastRunAt?: number;
 }
 
 export interface InstanceRefreshRecord {
@@ -278,6 +316,16 @@ export interface InstanceRefreshRecord {
   preferences: Record<string, unknown>;
   desiredConfiguration?: Record<string, unknown>;
   percentageComplete: number;
+  statusReason?: string;
+  /** Instances still to replace (ids present when the refresh started). */
+  toReplace?: string[];
+  totalToReplace?: number;
+  /** Launch template the refresh rolls out (a resolved spec). */
+  target?: { id: string; name: string; version: string };
+  /** What a rollback restores (the group's numbered version before the refresh). */
+  rollbackTo?: { id: string; name: string; version: string };
+  /** Last time an instance was replaced: a refresh stuck for too long fails. */
+  lastProgressAt?: number;
 }
 
 export interface AutoScalingGroupRecord {
@@ -295,12 +343,20 @@ export interface AutoScalingGroupRecord {
   healthCheckGracePeriod: number;
   instances: AsgInstanceRecord[];
   suspendedProcesses: string[];
+  /** SuspensionReason per suspended process ("User suspended at …"). */
+  suspensionReasons?: Record<string, string>;
   enabledMetrics: string[];
   tags: { Key: string; Value: string; PropagateAtLaunch: boolean }[];
   createdAt: number;
   /** Set by DeleteAutoScalingGroup: "Delete in progress" until its instances are gone. */
   deletingAt?: number;
   newInstancesProtectedFromScaleIn: boolean;
+  /** Cause of the latest desired-capacity change; prefixes activity causes until capacity matches. */
+  capacityCause?: string;
+  /** Cause of launches that follow replacements (an instance refresh). */
+  replaceCause?: string;
+  /** Capacity is next reconciled then (reaction delay after a change, back-off after a failed launch). */
+  capacityCheckAt?: number;
 }
 
 export interface NotificationConfigurationRecord {
@@ -351,6 +407,9 @@ export interface RoleRecord {
   attachedPolicyArns: string[];
   createdAt: number;
   tags: Tag[];
+  description?: string;
+  /** Seconds (3600–43200); AWS's default is 3600. */
+  maxSessionDuration?: number;
 }
 
 export interface InstanceProfileRecord {

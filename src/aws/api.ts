@@ -1,0 +1,32 @@
+/**
+ * All adapters of one run, over one set of clients. Adapters are built on first use, so a
+ * command that needs only STS and EC2 never constructs the others.
+ */
+import type { AwsClients } from './clients.js';
+import { Ec2NetworkApi } from './ec2-network.js';
+import { Elbv2Api } from './elbv2.js';
+import { StsApi } from './sts.js';
+
+export class AwsApi {
+  private readonly made = new Map<string, unknown>();
+  constructor(readonly clients: AwsClients) {}
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.made.has(key)) this.made.set(key, make());
+    return this.made.get(key) as T;
+  }
+
+  get network(): Ec2NetworkApi {
+    return this.once('network', () => new Ec2NetworkApi(this.clients.ec2));
+  }
+  get elbv2(): Elbv2Api {
+    return this.once('elbv2', () => new Elbv2Api(this.clients.elbv2));
+  }
+  get sts(): StsApi {
+    return this.once('sts', () => new StsApi(this.clients.sts));
+  }
+  /** Mutating calls made so far in this run. */
+  get writeCount(): number {
+    return this.clients.writes.length;
+  }
+}

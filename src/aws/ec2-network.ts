@@ -1,0 +1,267 @@
+/**
+ * EC2 networking calls the steps use: VPCs, subnets, gateways, route tables, security groups.
+ * Narrow on purpose; every create tags in the create call (a tag added afterwards is lost when
+ * a run dies in between, and the next run would see a stranger).
+ */
+import {
+  AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
+  CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DeleteSecurityGroupCommand, DescribeAvailabilityZonesCommand,
+  ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, RevokeSecurityGroupIngressCommand, paginateDescribeInternetGateways,
+  paginateDescribeNatGateways, paginateDescribeRouteTables, paginateDescribeSecurityGroups, paginateDescribeSubnets,
+  paginateDescribeVpcs, waitUntilNatGatewayAvailable, type EC2Client, type Filter, type IpPermission, type SecurityGroup as SdkGroup,
+} from '@aws-sdk/client-ec2';
+import { awsCall } from '../errors.js';
+import { tagMap, type TagMap } from './tags.js';
+
+export type SdkTags = { Key: string; Value: string }[];
+
+export interface Vpc { id: string; cidr: string; isDefault: boolean; name?: string; tags: TagMap }
+export interface Subnet { id: string; vpcId: string; az: string; cidr: string; name?: string; mapPublicIp: boolean; public: boolean; tags: TagMap }
+export interface RouteTable { id: string; vpcId: string; main: boolean; subnetIds: string[]; igwRoute?: string; natRoute?: string; tags: TagMap }
+export interface InternetGateway { id: string; vpcIds: string[]; tags: TagMap }
+export interface NatGateway { id: string; subnetId: string; state: string; tags: TagMap }
+export interface IngressRule { protocol: string; fromPort?: number; toPort?: number; cidr?: string; sourceGroupId?: string; description?: string }
+export interface SecurityGroup { id: string; name: string; description: string; vpcId: string; ingress: IngressRule[]; tags: TagMap }
+
+export interface WaitOptions { maxWaitTime: number; minDelay: number; maxDelay: number }
+
+const tagSpec = (type: string, tags: SdkTags) => [{ ResourceType: type as never, Tags: tags }];
+
+function toGroup(g: SdkGroup): SecurityGroup {
+  const ingress: IngressRule[] = [];
+  for (const p of g.IpPermissions ?? []) {
+    const base = { protocol: p.IpProtocol ?? '-1', ...(p.FromPort !== undefined ? { fromPort: p.FromPort } : {}), ...(p.ToPort !== undefined ? { toPort: p.ToPort } : {}) };
+    for (const r of p.IpRanges ?? []) ingress.push({ ...base, cidr: r.CidrIp!, ...(r.Description ? { description: r.Description } : {}) });
+    for (const u of p.UserIdGroupPairs ?? []) ingress.push({ ...base, sourceGroupId: u.GroupId!, ...(u.Description ? { description: u.Description } : {}) });
+  }
+  return { id: g.GroupId!, name: g.GroupName!, description: g.Description ?? '', vpcId: g.VpcId!, ingress, tags: tagMap(g.Tags) };
+}
+
+function toPermission(rule: IngressRule): IpPermission {
+  return {
+    IpProtocol: rule.protocol,
+    ...(rule.fromPort !== undefined ? { FromPort: rule.fromPort } : {}),
+    ...(rule.toPort !== undefined ? { ToPort: rule.toPort } : {}),
+    ...(rule.cidr ? { IpRanges: [{ CidrIp: rule.cidr, ...(rule.description ? { Description: rule.description } : {}) }] } : {}),
+    ...(rule.sourceGroupId ? { UserIdGroupPairs: [{ GroupId: rule.sourceGroupId, ...(rule.description ? { Description: rule.description } : {}) }] } : {}),
+  };
+}
+
+/** The EC2 networking adapter. */
+export class Ec2NetworkApi {
+  constructor(private readonly client: EC2Client) {}
+
+  async availabilityZones(): Promise<string[]> {
+    const out = await awsCall('DescribeAvailabilityZones', undefined, () =>
+      this.client.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'state', Values: ['available'] }] })),
+    );
+    return (out.AvailabilityZones ?? []).map((z) => z.ZoneName!).sort();
+  }
+
+  async listVpcs(filters: Filter[] = []): Promise<Vpc[]> {
+    const out: Vpc[] = [];
+    await awsCall('DescribeVpcs', undefined, async () => {
+      for await (const page of paginateDescribeVpcs({ client: this.client }, filters.length ? { Filters: filters } : {})) {
+        for (const v of page.Vpcs ?? []) {
+          const tags = tagMap(v.Tags);
+          out.push({ id: v.VpcId!, cidr: v.CidrBlock!, isDefault: !!v.IsDefault, ...(tags.Name ? { name: tags.Name } : {}), tags });
+        }
+      }
+    });
+    return out;
+  }
+
+  async routeTables(vpcId: string): Promise<RouteTable[]> {
+    const out: RouteTable[] = [];
+    await awsCall('DescribeRouteTables', vpcId, async () => {
+      for await (const page of paginateDescribeRouteTables({ client: this.client }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })) {
+        for (const t of page.RouteTables ?? []) {
+          const igw = t.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.GatewayId?.startsWith('igw-'));
+          const nat = t.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.NatGatewayId);
+          out.push({
+            id: t.RouteTableId!, vpcId, main: !!t.Associations?.some((a) => a.Main),
+            subnetIds: (t.Associations ?? []).filter((a) => a.SubnetId).map((a) => a.SubnetId!),
+            ...(igw ? { igwRoute: igw.GatewayId! } : {}), ...(nat ? { natRoute: nat.NatGatewayId! } : {}),
+            tags: tagMap(t.Tags),
+          });
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The VPC's subnets, each marked public when its route table (its own, or the VPC's main
+   * one) sends 0.0.0.0/0 to an internet gateway — the console's definition.
+   */
+  async listSubnets(vpcId: string): Promise<Subnet[]> {
+    const tables = await this.routeTables(vpcId);
+    const main = tables.find((t) => t.main);
+    const out: Subnet[] = [];
+    await awsCall('DescribeSubnets', vpcId, async () => {
+      for await (const page of paginateDescribeSubnets({ client: this.client }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })) {
+        for (const s of page.Subnets ?? []) {
+          const table = tables.find((t) => t.subnetIds.includes(s.SubnetId!)) ?? main;
+          const tags = tagMap(s.Tags);
+          out.push({
+            id: s.SubnetId!, vpcId, az: s.AvailabilityZone!, cidr: s.CidrBlock!, ...(tags.Name ? { name: tags.Name } : {}),
+            mapPublicIp: !!s.MapPublicIpOnLaunch, public: !!table?.igwRoute, tags,
+          });
+        }
+      }
+    });
+    return out.sort((a, b) => a.az.localeCompare(b.az) || a.cidr.localeCompare(b.cidr));
+  }
+
+  async internetGateways(vpcId: string): Promise<InternetGateway[]> {
+    return this.findInternetGateways([{ Name: 'attachment.vpc-id', Values: [vpcId] }]);
+  }
+
+  async findInternetGateways(filters: Filter[]): Promise<InternetGateway[]> {
+    const out: InternetGateway[] = [];
+    await awsCall('DescribeInternetGateways', undefined, async () => {
+      for await (const page of paginateDescribeInternetGateways({ client: this.client }, { Filters: filters })) {
+        for (const g of page.InternetGateways ?? []) {
+          out.push({ id: g.InternetGatewayId!, vpcIds: (g.Attachments ?? []).map((a) => a.VpcId!), tags: tagMap(g.Tags) });
+        }
+      }
+    });
+    return out;
+  }
+
+  async natGateways(vpcId: string): Promise<NatGateway[]> {
+    const out: NatGateway[] = [];
+    await awsCall('DescribeNatGateways', vpcId, async () => {
+      for await (const page of paginateDescribeNatGateways({ client: this.client }, { Filter: [{ Name: 'vpc-id', Values: [vpcId] }] })) {
+        for (const n of page.NatGateways ?? []) {
+          if (n.State === 'deleted' || n.State === 'deleting' || n.State === 'failed') continue;
+          out.push({ id: n.NatGatewayId!, subnetId: n.SubnetId!, state: n.State!, tags: tagMap(n.Tags) });
+        }
+      }
+    });
+    return out;
+  }
+
+  async createVpc(cidr: string, tags: SdkTags): Promise<string> {
+    const out = await awsCall('CreateVpc', cidr, () => this.client.send(new CreateVpcCommand({ CidrBlock: cidr, TagSpecifications: tagSpec('vpc', tags) })));
+    const id = out.Vpc!.VpcId!;
+    // The console's lab VPC resolves public DNS names; the API's default does not.
+    await awsCall('ModifyVpcAttribute', id, () => this.client.send(new ModifyVpcAttributeCommand({ VpcId: id, EnableDnsHostnames: { Value: true } })));
+    return id;
+  }
+
+  async createSubnet(vpcId: string, cidr: string, az: string, tags: SdkTags, mapPublicIp: boolean): Promise<string> {
+    const out = await awsCall('CreateSubnet', cidr, () =>
+      this.client.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az, TagSpecifications: tagSpec('subnet', tags) })),
+    );
+    const id = out.Subnet!.SubnetId!;
+    if (mapPublicIp) await this.setMapPublicIp(id);
+    return id;
+  }
+
+  /** Public subnets give instances a public IP (the bake instance needs one). */
+  async setMapPublicIp(subnetId: string): Promise<void> {
+    await awsCall('ModifySubnetAttribute', subnetId, () =>
+      this.client.send(new ModifySubnetAttributeCommand({ SubnetId: subnetId, MapPublicIpOnLaunch: { Value: true } })),
+    );
+  }
+
+  async createInternetGateway(vpcId: string, tags: SdkTags): Promise<string> {
+    const out = await awsCall('CreateInternetGateway', undefined, () =>
+      this.client.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpec('internet-gateway', tags) })),
+    );
+    const id = out.InternetGateway!.InternetGatewayId!;
+    await awsCall('AttachInternetGateway', id, () => this.client.send(new AttachInternetGatewayCommand({ InternetGatewayId: id, VpcId: vpcId })));
+    return id;
+  }
+
+  async attachInternetGateway(igwId: string, vpcId: string): Promise<void> {
+    await awsCall('AttachInternetGateway', igwId, () => this.client.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })));
+  }
+
+  async createRouteTable(vpcId: string, tags: SdkTags): Promise<string> {
+    const out = await awsCall('CreateRouteTable', vpcId, () =>
+      this.client.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpec('route-table', tags) })),
+    );
+    return out.RouteTable!.RouteTableId!;
+  }
+
+  async createDefaultRoute(routeTableId: string, target: { gatewayId?: string; natGatewayId?: string }): Promise<void> {
+    await awsCall('CreateRoute', routeTableId, () =>
+      this.client.send(new CreateRouteCommand({
+        RouteTableId: routeTableId, DestinationCidrBlock: '0.0.0.0/0',
+        ...(target.gatewayId ? { GatewayId: target.gatewayId } : {}), ...(target.natGatewayId ? { NatGatewayId: target.natGatewayId } : {}),
+      })),
+    );
+  }
+
+  async associateRouteTable(routeTableId: string, subnetId: string): Promise<void> {
+    await awsCall('AssociateRouteTable', subnetId, () => this.client.send(new AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: subnetId })));
+  }
+
+  async createNatGateway(subnetId: string, tags: SdkTags, wait: WaitOptions): Promise<string> {
+    const eip = await awsCall('AllocateAddress', undefined, () =>
+      this.client.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpec('elastic-ip', tags) })),
+    );
+    const out = await awsCall('CreateNatGateway', subnetId, () =>
+      this.client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId!, TagSpecifications: tagSpec('natgateway', tags) })),
+    );
+    const id = out.NatGateway!.NatGatewayId!;
+    await awsCall('waitUntilNatGatewayAvailable', id, () =>
+      waitUntilNatGatewayAvailable({ client: this.client, ...wait }, { NatGatewayIds: [id] }),
+    );
+    return id;
+  }
+
+  async findSecurityGroups(filters: Filter[]): Promise<SecurityGroup[]> {
+    const out: SecurityGroup[] = [];
+    await awsCall('DescribeSecurityGroups', undefined, async () => {
+      for await (const page of paginateDescribeSecurityGroups({ client: this.client }, { Filters: filters })) {
+        for (const g of page.SecurityGroups ?? []) out.push(toGroup(g));
+      }
+    });
+    return out;
+  }
+
+  /** The group named `name` in the VPC (names are unique per VPC), if any. */
+  async findSecurityGroupByName(vpcId: string, name: string): Promise<SecurityGroup | undefined> {
+    const [g] = await this.findSecurityGroups([{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [name] }]);
+    return g;
+  }
+
+  async createSecurityGroup(vpcId: string, name: string, description: string, tags: SdkTags): Promise<string> {
+    const out = await awsCall('CreateSecurityGroup', name, () =>
+      this.client.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: name, Description: description, TagSpecifications: tagSpec('security-group', tags) })),
+    );
+    return out.GroupId!;
+  }
+
+  async authorizeIngress(groupId: string, rules: IngressRule[]): Promise<void> {
+    if (!rules.length) return;
+    await awsCall('AuthorizeSecurityGroupIngress', groupId, () =>
+      this.client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: rules.map(toPermission) })),
+    );
+  }
+
+  async revokeIngress(groupId: string, rules: IngressRule[]): Promise<void> {
+    if (!rules.length) return;
+    await awsCall('RevokeSecurityGroupIngress', groupId, () =>
+      this.client.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: rules.map(toPermission) })),
+    );
+  }
+
+  async deleteSecurityGroup(groupId: string): Promise<void> {
+    await awsCall('DeleteSecurityGroup', groupId, () => this.client.send(new DeleteSecurityGroupCommand({ GroupId: groupId })));
+  }
+
+  /** Tags an existing resource (only for adoption, which the user agreed to). */
+  async tagResources(ids: string[], tags: SdkTags): Promise<void> {
+    await awsCall('CreateTags', ids.join(','), () => this.client.send(new CreateTagsCommand({ Resources: ids, Tags: tags })));
+  }
+}
+
+/** True if two ingress rules are the same rule (ignoring descriptions). */
+export function sameRule(a: IngressRule, b: IngressRule): boolean {
+  return a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort && (a.cidr ?? '') === (b.cidr ?? '') && (a.sourceGroupId ?? '') === (b.sourceGroupId ?? '');
+}

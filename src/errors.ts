@@ -1,0 +1,125 @@
+/**
+ * The error hierarchy. Every failure a user can meet is one of these, with a message in the
+ * form "what happened: why" and, where there is one, a suggestion. Only `cli.ts` prints them
+ * and turns them into an exit code.
+ */
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export class WizardError extends Error {
+  readonly exitCode: number = EXIT.failed;
+  constructor(message: string, readonly suggestion?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input (a flag, a config value, a missing answer): exit 2, nothing was written. */
+export class UsageError extends WizardError {
+  override readonly exitCode: number = EXIT.usage;
+}
+
+/** A required answer nobody gave in a run that may not prompt. */
+export class MissingInputError extends UsageError {
+  constructor(readonly missing: { flag: string; key: string }[]) {
+    super(
+      `missing input: ${missing.map((m) => `${m.flag} (config ${m.key})`).join(', ')}`,
+      'give them as flags or in the --config file, or run in a terminal without --yes to be asked',
+    );
+  }
+}
+
+/** Credentials or region missing or expired: exit 2, the fix is the user's. */
+export class CredentialsError extends UsageError {}
+
+/** AWS refused a call: the step, the operation and AWS's own code. */
+export class AwsError extends WizardError {
+  constructor(
+    readonly step: string,
+    readonly operation: string,
+    readonly code: string,
+    awsMessage: string,
+    suggestion?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${step}: ${operation} failed: ${code}: ${awsMessage}`, suggestion, options);
+  }
+}
+
+/** The plan cannot be carried out as asked (conflicts, refused adoption). */
+export class PlanError extends WizardError {}
+
+/** A wait ran out of time; says what was still pending. */
+export class TimeoutError extends WizardError {}
+
+/** The user said no, or pressed Ctrl-C. */
+export class AbortError extends WizardError {
+  override readonly exitCode: number = EXIT.interrupted;
+}
+
+/** The AWS error code of an SDK error (its `name`, which SDK v3 sets to the code or shape name). */
+export function awsCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && '$metadata' in err) return (err as unknown as Error).name;
+  return undefined;
+}
+
+/** True if `err` is the AWS error `code` (one name or several). */
+export function isAwsError(err: unknown, ...codes: string[]): boolean {
+  const code = awsCode(err);
+  return code !== undefined && codes.includes(code);
+}
+
+const CREDENTIAL_CODES = new Set([
+  'CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId',
+  'UnrecognizedClientException', 'AuthFailure', 'SignatureDoesNotMatch', 'TokenRefreshRequired',
+]);
+
+/**
+ * Wraps an SDK failure with the step and operation it happened in. Credential problems become
+ * a CredentialsError with the fix; everything else an AwsError with AWS's code.
+ */
+export function wrapAwsError(err: unknown, step: string, operation: string): Error {
+  if (err instanceof WizardError) return err;
+  const e = err as Error & { $metadata?: unknown };
+  const name = e?.name ?? 'Error';
+  if (CREDENTIAL_CODES.has(name) || /Could not load credentials|Token is expired|SSO session/i.test(e?.message ?? '')) {
+    return new CredentialsError(
+      `no valid AWS credentials: ${e.message}`,
+      'run `aws configure` or `aws sso login --profile NAME`, set AWS_PROFILE, or try it without an account: --sandbox',
+      { cause: err },
+    );
+  }
+  if (/Region is missing/i.test(e?.message ?? '')) {
+    return new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2) or set AWS_REGION', { cause: err });
+  }
+  if (e && '$metadata' in e) {
+    const a = e as { operation?: string; resource?: string };
+    const op = a.operation ? `${a.operation}${a.resource ? ` ${a.resource}` : ''}` : operation;
+    return new AwsError(step, op, name, e.message, suggestionFor(name), { cause: err });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function suggestionFor(code: string): string | undefined {
+  if (code === 'UnauthorizedOperation' || code === 'AccessDenied' || code === 'AccessDeniedException') {
+    return 'the credentials in use lack this permission: see README "Permissions"';
+  }
+  if (code === 'RequestLimitExceeded' || code === 'Throttling') return 'AWS is throttling this account: wait a minute and run again';
+  return undefined;
+}
+
+/**
+ * Runs one AWS call for an adapter, marking a failure with the operation and the resource it
+ * was about; the SDK error itself goes on (its `name` still matches AWS's code), and the step
+ * runner turns it into an AwsError naming the step.
+ */
+export async function awsCall<T>(operation: string, resource: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err && typeof err === 'object' && '$metadata' in err) {
+      Object.assign(err, { operation, ...(resource ? { resource } : {}) });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The sandbox's stand-in for an HTTP GET to a load balancer's URL, as a browser or `curl` on the
+ * caller's machine would see it: the DNS name resolves once the load balancer is active, its
+ * security groups must admit the caller, the listener on the URL's port forwards to a healthy
+ * target (round-robin), and the instance answers with the page the lab's user data serves.
+ *
+ * Nothing here is persisted by itself: a caller that needs the effects (`cpuBurnUntil`, the
+ * round-robin position) kept on disk saves the world afterwards (`Sandbox.persist()`).
+ */
+import { makeContext } from './store.js';
+import { instanceServesHttp } from './instance-model.js';
+import { targetHealth, type TargetHealth } from './target-health.js';
+import type { InstanceRecord, LoadBalancerRecord, SimContext, TargetGroupRecord, TargetRecord, World } from './types.js';
+import { ipInCidr, liveLoadBalancers } from './elbv2-common.js';
+import { loadBalancerState } from './elbv2-load-balancers.js';
+import { actionTargetGroupArns } from './elbv2-listeners.js';
+
+/** What the GET got: `status` 0 means no HTTP answer at all (DNS, connection refused, timed out). */
+export interface SandboxHttpResponse {
+  status: number;
+  body: string;
+  /** The instance that answered, when one did. */
+  instanceId?: string;
+  az?: string;
+}
+
+/** Longest `/load?seconds=N` a request may ask for (the lab's endpoint caps it too). */
+const MAX_BURN_SECONDS = 3600;
+
+/** Whether one of the load balancer's groups admits `ip` on TCP `port` (a network one without groups admits all). */
+function admitsCaller(world: World, lb: LoadBalancerRecord, ip: string, port: number): boolean {
+  if (lb.securityGroupIds.length === 0) return lb.type === 'network';
+  const groups = world.ec2.securityGroups.filter((g) => lb.securityGroupIds.includes(g.id));
+  return groups.some((g) => g.ingress.some((r) => {
+    const portOk = r.ipProtocol === '-1' || (r.ipProtocol === 'tcp' && (r.fromPort ?? 0) <= port && port <= (r.toPort ?? 65535));
+    return portOk && !!r.cidrIpv4 && ipInCidr(ip, r.cidrIpv4);
+  }));
+}
+
+/** The page the lab's user data serves: which instance, in which AZ, answered. */
+export function instancePage(instance: InstanceRecord): string {
+  return [
+    '<html><head><title>asg-wizard</title></head><body>',
+    '<h1>asg-wizard</h1>',
+    `<p>Instance: ${instance.id}</p>`,
+    `<p>Availability Zone: ${instance.az}</p>`,
+    '</body></html>',
+  ].join('\n');
+}
+
+type Candidate = { tg: TargetGroupRecord; target: TargetRecord; health: TargetHealth };
+
+/** The target the load balancer sends this request to, or undefined when none can take it. */
+function pickTarget(ctx: SimContext, lb: LoadBalancerRecord, tgs: TargetGroupRecord[]): Candidate | undefined {
+  const candidates: Candidate[] = [];
+  for (const tg of tgs) {
+    for (const target of tg.targets) {
+      if (target.deregisteredAt !== undefined) continue;
+      candidates.push({ tg, target, health: targetHealth(ctx, tg, target) });
+    }
+  }
+  const healthy = candidates.filter((c) => c.health.State === 'healthy');
+  // With no healthy target at all, an ALB "fails open" and routes to the unhealthy ones.
+  const pool = healthy.length ? healthy : candidates.filter((c) => c.health.State === 'unhealthy');
+  if (pool.length === 0) return undefined;
+  const n = lb.rrNext ?? 0;
+  lb.rrNext = n + 1;
+  return pool[n % pool.length];
+}
+
+/** What the chosen target answers to `url`. */
+function serve(ctx: SimContext, picked: Candidate, url: URL): SandboxHttpResponse {
+  const instance = ctx.world.ec2.instances.find((i) => i.id === picked.target.id);
+  if (picked.health.Reason === 'Target.Timeout') return { status: 504, body: '504 Gateway Time-out' };
+  if (!instance || !instanceServesHttp(ctx, instance)) return { status: 502, body: '502 Bad Gateway' };
+  const who = { instanceId: instance.id, az: instance.az };
+  if (url.pathname === '/load') {
+    const raw = url.searchParams.get('seconds') ?? '60';
+    const seconds = Number(raw);
+    if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_BURN_SECONDS) {
+      return { status: 400, body: `seconds must be a whole number from 1 to ${MAX_BURN_SECONDS}`, ...who };
+    }
+    // Real seconds on the sandbox clock (not scaled): the caller asked for that much load.
+    instance.cpuBurnUntil = Math.max(instance.cpuBurnUntil ?? 0, ctx.now + seconds * 1000);
+    return { status: 200, body: `burning CPU for ${seconds} s`, ...who };
+  }
+  return { status: 200, body: instancePage(instance), ...who };
+}
+
+/** GETs `url` (http://<load balancer DNS name>/…) inside the sandbox. */
+export function sandboxHttpGet(ctx: SimContext, url: string): SandboxHttpResponse {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { status: 0, body: `Malformed URL: ${url}` };
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { status: 0, body: `Unsupported protocol: ${u.protocol}` };
+  const w = ctx.world;
+  const host = u.hostname.toLowerCase();
+  const lb = liveLoadBalancers(w).find((l) => l.dnsName.toLowerCase() === host);
+  if (!lb) return { status: 0, body: `Could not resolve host: ${host}` };
+  if (loadBalancerState(ctx, lb) !== 'active') {
+    return { status: 0, body: `Connection refused: load balancer ${lb.name} is still provisioning (${host} does not answer until it is active)` };
+  }
+  if (lb.scheme === 'internal') {
+    return { status: 0, body: `Connection timed out: ${lb.name} is an internal load balancer, reachable only from inside ${lb.vpcId}` };
+  }
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  if (!admitsCaller(w, lb, w.callerIp, port)) {
+    return { status: 0, body: `Connection timed out: the load balancer's security groups do not admit ${w.callerIp} on TCP port ${port}` };
+  }
+  const listener = w.elbv2.listeners.find((l) => l.loadBalancerArn === lb.arn && l.port === port);
+  if (!listener) return { status: 0, body: `Connection refused: ${lb.name} has no listener on port ${port}` };
+  const secure = listener.protocol === 'HTTPS';
+  if (secure && u.protocol === 'http:') return { status: 400, body: '400 The plain HTTP request was sent to HTTPS port' };
+  if (!secure && u.protocol === 'https:') return { status: 0, body: `SSL handshake failed: the listener on port ${port} speaks ${listener.protocol}` };
+
+  const action = [...listener.defaultActions].sort((a, b) => Number(a.Order ?? 0) - Number(b.Order ?? 0))[0];
+  if (!action) return { status: 503, body: '503 Service Temporarily Unavailable' };
+  if (action.Type === 'fixed-response') {
+    const cfg = action.FixedResponseConfig as { StatusCode?: string; MessageBody?: string } | undefined;
+    return { status: Number(cfg?.StatusCode ?? 200), body: cfg?.MessageBody ?? '' };
+  }
+  if (action.Type === 'redirect') {
+    const cfg = action.RedirectConfig as { StatusCode?: string } | undefined;
+    return { status: cfg?.StatusCode === 'HTTP_302' ? 302 : 301, body: '' };
+  }
+  const arns = actionTargetGroupArns(action);
+  const tgs = w.elbv2.targetGroups.filter((tg) => arns.includes(tg.arn));
+  const picked = pickTarget(ctx, lb, tgs);
+  if (!picked) return { status: 503, body: '503 Service Temporarily Unavailable' };
+  return serve(ctx, picked, u);
+}
+
+/** `sandboxHttpGet` with a context made for `world` on its clock now. */
+export function sandboxHttpGetWorld(world: World, url: string): SandboxHttpResponse {
+  return sandboxHttpGet(makeContext(world, 'HttpGet'), url);
+}

@@ -1,0 +1,133 @@
+/**
+ * Progress on stderr, three ways: a spinner naming every running step with its elapsed time
+ * (a terminal), plain timestamped lines (CI, no TTY), or one JSON event per line (--json).
+ * stdout is never touched here.
+ */
+import ora, { type Ora } from 'ora';
+import type { RunObserver } from '../engine/graph.js';
+import type { StepId } from '../engine/types.js';
+
+export type ProgressMode = 'spinner' | 'plain' | 'json' | 'silent';
+
+interface Running { title: string; text: string; since: number }
+
+const elapsed = (ms: number) => {
+  const s = Math.floor(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** A RunObserver that draws progress in the chosen mode. */
+export class Progress implements RunObserver {
+  private readonly running = new Map<StepId, Running>();
+  private spinner: Ora | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly mode: ProgressMode,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A plain message (a step's note, a summary line). */
+  info(text: string): void {
+    if (this.mode === 'silent') return;
+    if (this.mode === 'json') return this.event({ event: 'info', message: text });
+    this.withSpinnerPaused(() => this.stream.write(`${this.mode === 'plain' ? this.stamp() : ''}${text}\n`));
+  }
+
+  stepStarted(id: StepId, title: string): void {
+    this.running.set(id, { title, text: '', since: this.now() });
+    if (this.mode === 'json') this.event({ event: 'step-started', step: id, title });
+    else if (this.mode === 'plain') this.line(`${title}: started`);
+    else if (this.mode === 'spinner') this.redraw();
+  }
+
+  stepUpdated(id: StepId, text: string): void {
+    const r = this.running.get(id);
+    if (!r || r.text === text) return;
+    r.text = text;
+    if (this.mode === 'json') this.event({ event: 'step-progress', step: id, message: text });
+    else if (this.mode === 'plain') this.line(`${r.title}: ${text}`);
+    else if (this.mode === 'spinner') this.redraw();
+  }
+
+  stepFinished(id: StepId, summary: string): void {
+    const r = this.running.get(id);
+    this.running.delete(id);
+    if (!r) return;
+    const took = elapsed(this.now() - r.since);
+    if (this.mode === 'json') this.event({ event: 'step-finished', step: id, summary, seconds: (this.now() - r.since) / 1000 });
+    else if (this.mode === 'plain') { if (summary) this.line(`${r.title}: done (${summary}) in ${took}`); }
+    else if (this.mode === 'spinner') {
+      if (summary) this.withSpinnerPaused(() => this.stream.write(`✔ ${r.title}: ${summary} (${took})\n`));
+      this.redraw();
+    }
+  }
+
+  stepFailed(id: StepId, error: Error): void {
+    const r = this.running.get(id);
+    this.running.delete(id);
+    if (!r) return;
+    if (this.mode === 'json') this.event({ event: 'step-failed', step: id, error: error.message });
+    else if (this.mode === 'plain') this.line(`${r.title}: failed`);
+    else if (this.mode === 'spinner') {
+      this.withSpinnerPaused(() => this.stream.write(`✖ ${r.title}: failed\n`));
+      this.redraw();
+    }
+  }
+
+  /**
+   * The observer for the detect-and-plan phase: a spinner on a terminal, nothing in CI or JSON
+   * (the plan itself is the report).
+   */
+  planning(): RunObserver {
+    if (this.mode !== 'spinner') return { stepStarted() {}, stepUpdated() {}, stepFinished() {}, stepFailed() {} };
+    return {
+      stepStarted: (id, title) => this.stepStarted(id, title),
+      stepUpdated: (id, text) => this.stepUpdated(id, text),
+      stepFinished: (id) => this.stepFinished(id, ''),
+      stepFailed: (id) => this.stepFinished(id, ''),
+    };
+  }
+
+  /** Stops the spinner (call before printing results or prompting). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.spinner?.stop();
+    this.spinner = undefined;
+  }
+
+  private redraw(): void {
+    if (this.running.size === 0) return this.stop();
+    const text = [...this.running.values()]
+      .map((r) => `${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`)
+      .join('  ·  ');
+    if (!this.spinner) {
+      this.spinner = ora({ text, stream: this.stream, discardStdin: false }).start();
+      // Elapsed times tick even while AWS is quiet.
+      this.timer = setInterval(() => this.redraw(), 1000);
+      this.timer.unref();
+    } else this.spinner.text = text;
+  }
+
+  private withSpinnerPaused(fn: () => void): void {
+    if (this.spinner) {
+      this.spinner.clear();
+      fn();
+      this.spinner.render();
+    } else fn();
+  }
+
+  private stamp(): string {
+    return `${new Date(this.now()).toISOString().slice(11, 19)} `;
+  }
+
+  private line(text: string): void {
+    this.stream.write(`${this.stamp()}${text}\n`);
+  }
+
+  private event(e: Record<string, unknown>): void {
+    this.stream.write(`${JSON.stringify({ time: new Date(this.now()).toISOString(), ...e })}\n`);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The plan, for people and for machines. Pure: rows in, text or a JSON document out. The glyph
+ * carries the meaning (`+` create, `=` reuse, `~` update, `?` adopt, `!` conflict, `-` delete),
+ * so the text reads the same without colour.
+ */
+import type { ChalkInstance } from 'chalk';
+import { GLYPHS, type Action, type PlanRow } from '../engine/types.js';
+
+export interface PlanHeader {
+  stack: string;
+  region: string;
+  account: string;
+}
+
+export interface Totals { create: number; update: number; reuse: number; adopt: number; conflict: number; delete: number }
+
+export function totals(rows: PlanRow[]): Totals {
+  const t: Totals = { create: 0, update: 0, reuse: 0, adopt: 0, conflict: 0, delete: 0 };
+  for (const r of rows) t[r.action] += 1;
+  return t;
+}
+
+/** True if applying the plan would change anything. */
+export function hasChanges(rows: PlanRow[]): boolean {
+  return rows.some((r) => r.action !== 'reuse');
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
+
+const COLOURS: Record<Action, keyof ChalkInstance> = { create: 'green', reuse: 'dim', update: 'yellow', adopt: 'cyan', conflict: 'red', delete: 'red' };
+
+/** The human plan: a header, one line per resource (field changes indented under it), a total. */
+export function renderPlan(header: PlanHeader, rows: PlanRow[], chalk: ChalkInstance): string {
+  const lines = [`Plan for stack ${header.stack} in ${header.region} (account ${header.account})`];
+  const typeWidth = Math.max(0, ...rows.map((r) => r.type.length));
+  const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
+  for (const r of rows) {
+    const paint = chalk[COLOURS[r.action]] as (s: string) => string;
+    const head = `  ${GLYPHS[r.action]} ${r.action.padEnd(8)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}`;
+    const tail = [r.id && r.action !== 'create' ? shortId(r.id) : '', r.detail ?? ''].filter(Boolean).join('  ');
+    lines.push(paint(`${head}  ${tail}`.trimEnd()));
+    for (const c of r.changes) lines.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
+    if (r.reason) lines.push(`      ${r.action === 'conflict' ? 'conflict' : 'note'}: ${r.reason}`);
+  }
+  lines.push(renderTotals(rows));
+  return lines.join('\n');
+}
+
+/** `Plan: 6 to create, 1 to update, 3 unchanged.` */
+export function renderTotals(rows: PlanRow[]): string {
+  const t = totals(rows);
+  if (!hasChanges(rows)) return `No changes: ${t.reuse} unchanged.`;
+  const parts = [`${t.create} to create`, `${t.update} to update`];
+  if (t.adopt) parts.push(`${t.adopt} to adopt`);
+  if (t.delete) parts.push(`${t.delete} to delete`);
+  if (t.conflict) parts.push(`${t.conflict} in conflict`);
+  parts.push(`${t.reuse} unchanged`);
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+/** ARNs are long; the plan shows their last part. */
+function shortId(id: string): string {
+  if (!id.startsWith('arn:')) return id;
+  const parts = id.split('/');
+  return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : id;
+}
+
+/** The `plan --json` document (stable keys, see README). */
+export function planDocument(header: PlanHeader, rows: PlanRow[]) {
+  const t = totals(rows);
+  return {
+    stack: header.stack,
+    region: header.region,
+    account: header.account,
+    rows: rows.map((r) => ({
+      step: r.step, action: r.action, type: r.type, name: r.name, id: r.id ?? null,
+      ...(r.detail ? { detail: r.detail } : {}),
+      changes: r.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to ?? null })),
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
+    totals: { create: t.create, update: t.update, reuse: t.reuse, adopt: t.adopt, conflict: t.conflict },
+  };
+}
