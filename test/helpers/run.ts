@@ -1,0 +1,61 @@
+/**
+ * Runs the real program (createProgram → parseAsync) against a sandbox file, as a separate
+ * process would: the account is re-read from disk at the start of every run.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli } from '../../src/cli.js';
+import { forgetWorld } from '../../src/sandbox/store.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Prompter } from '../../src/prompts/prompter.js';
+
+export function tmpSandboxFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'asgw-')), 'sandbox.json');
+}
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  sandbox: Sandbox | undefined;
+  /** Mutating calls this run sent to the sandbox (injected failures included). */
+  writes: string[];
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  prompter?: Prompter;
+  isTTY?: boolean;
+  /** Leave out the automatic `--sandbox FILE`. */
+  noSandbox?: boolean;
+}
+
+/** `asg-wizard ...args --sandbox file`, in-process; never throws. */
+export async function runWizard(file: string, args: string[], o: RunOptions = {}): Promise<RunResult> {
+  forgetWorld(file);
+  const stdout = new Capture();
+  const stderr = new Capture();
+  let sandbox: Sandbox | undefined;
+  const code = await runCli(['node', 'asg-wizard', ...args, ...(o.noSandbox ? [] : ['--sandbox', file])], {
+    stdout,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    env: { PATH: process.env.PATH ?? '', ...o.env },
+    isTTY: o.isTTY ?? false,
+    ...(o.prompter ? { prompter: o.prompter } : {}),
+    onSandbox: (s) => (sandbox = s),
+    waits: { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 },
+  });
+  const writes = (sandbox?.calls ?? []).filter((c) => c.mutating).map((c) => `${c.service} ${c.command}`);
+  return { code, stdout: stdout.text, stderr: stderr.text, sandbox, writes };
+}
