@@ -8,6 +8,9 @@ import { EXIT, UsageError, WizardError, AbortError } from './errors.js';
 import { PARAM_FLAGS, type FlagSpec } from './config/flags.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
 import { upCommand } from './commands/up.js';
+import { registerBake } from './commands/bake.js';
+import { registerStatus } from './commands/status.js';
+import { registerNotify } from './commands/notify.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -46,7 +49,7 @@ function paramOption(spec: FlagSpec): Option {
 }
 
 /** Adds the options every resource-building command takes. */
-function addStackOptions(cmd: Command): Command {
+export function addStackOptions(cmd: Command): Command {
   for (const spec of PARAM_FLAGS) cmd.addOption(paramOption(spec));
   cmd.option('--no-notifications', 'leave the SNS feedback hookup out');
   cmd.option('--adopt', 'take over same-named resources that asg-wizard did not create (tags them)');
@@ -95,6 +98,13 @@ export function createProgram(deps: Deps): Command {
     .action(async (_opts, cmd: Command) => {
       exitCode = await upCommand(globals(cmd), globals(cmd), deps, 'plan');
     });
+
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  registerStatus(program, deps, setExit);
+  registerNotify(program, deps, setExit);
+  registerBake(program, deps, setExit);
 
   program.action(async () => {
     const opts = program.opts() as GlobalOptions;

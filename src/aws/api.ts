@@ -4,7 +4,12 @@
  */
 import type { AwsClients } from './clients.js';
 import { Ec2NetworkApi } from './ec2-network.js';
+import { Ec2ComputeApi } from './ec2-compute.js';
 import { Elbv2Api } from './elbv2.js';
+import { AutoScalingApi } from './autoscaling.js';
+import { SnsApi } from './sns.js';
+import { SsmApi } from './ssm.js';
+import { IamApi } from './iam.js';
 import { StsApi } from './sts.js';
 
 export class AwsApi {
@@ -19,8 +24,23 @@ export class AwsApi {
   get network(): Ec2NetworkApi {
     return this.once('network', () => new Ec2NetworkApi(this.clients.ec2));
   }
+  get compute(): Ec2ComputeApi {
+    return this.once('compute', () => new Ec2ComputeApi(this.clients.ec2));
+  }
   get elbv2(): Elbv2Api {
     return this.once('elbv2', () => new Elbv2Api(this.clients.elbv2));
+  }
+  get autoscaling(): AutoScalingApi {
+    return this.once('autoscaling', () => new AutoScalingApi(this.clients.autoscaling));
+  }
+  get sns(): SnsApi {
+    return this.once('sns', () => new SnsApi(this.clients.sns));
+  }
+  get ssm(): SsmApi {
+    return this.once('ssm', () => new SsmApi(this.clients.ssm));
+  }
+  get iam(): IamApi {
+    return this.once('iam', () => new IamApi(this.clients.iam));
   }
   get sts(): StsApi {
     return this.once('sts', () => new StsApi(this.clients.sts));

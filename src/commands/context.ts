@@ -13,6 +13,7 @@ import { Progress, type ProgressMode } from '../ui/progress.js';
 import type { StepContext } from '../engine/types.js';
 import type { StackConfig } from '../config/schema.js';
 import { stackTags } from '../steps/common.js';
+import { realWeb, sandboxWeb } from '../aws/web.js';
 
 /** What the program gets from outside; tests pass their own. */
 export interface Deps {
@@ -145,7 +146,7 @@ export function stepContext(run: Run, config: StackConfig, account: string): Ste
     ? { maxWaitSeconds: 120, minDelay: 1, maxDelay: 2 }
     : { maxWaitSeconds: 1200, minDelay: 5, maxDelay: 30 });
   return {
-    aws: run.aws, config, tags: stackTags(config), region: run.region, account, prompter: run.prompter,
+    aws: run.aws, web: run.sandbox ? sandboxWeb(run.sandbox) : realWeb, config, tags: stackTags(config), region: run.region, account, prompter: run.prompter,
     progress: { update: () => {} }, ...waits,
   };
 }

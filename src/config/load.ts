@@ -88,7 +88,16 @@ function describeValue(v: unknown): string {
 
 /** One line per bad field: "--min-size (asg.minSize) = 5: must be ≤ max size 4". */
 export function formatIssues(error: z.ZodError, input: unknown): string {
-  return error.issues
+  // One issue per field: zod runs every check of a field (a 33-character name with an
+  // underscore fails two), but the user needs the first reason only.
+  const seen = new Set<string>();
+  const issues = error.issues.filter((i) => {
+    const key = i.code === 'unrecognized_keys' ? `${i.path.join('.')}:${i.keys.join(',')}` : i.path.join('.');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return issues
     .map((i) => {
       const key = i.path.join('.');
       if (i.code === 'unrecognized_keys') {

@@ -109,7 +109,8 @@ export const StackInput = z
   .superRefine((c, ctx) => {
     const { minSize, desiredCapacity, maxSize } = c.asg;
     if (minSize > maxSize) ctx.addIssue({ code: 'custom', path: ['asg', 'minSize'], message: `must be ≤ max size ${maxSize}`, input: minSize });
-    if (desiredCapacity < minSize || desiredCapacity > maxSize) {
+    // With min > max no desired capacity fits; that one issue is the user's to fix.
+    if (minSize <= maxSize && (desiredCapacity < minSize || desiredCapacity > maxSize)) {
       ctx.addIssue({ code: 'custom', path: ['asg', 'desiredCapacity'], message: `must be between min size ${minSize} and max size ${maxSize}`, input: desiredCapacity });
     }
     const n = c.notifications;

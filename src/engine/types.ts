@@ -6,6 +6,7 @@
 import type { StackConfig } from '../config/schema.js';
 import type { AwsApi } from '../aws/api.js';
 import type { Prompter } from '../prompts/prompter.js';
+import type { WebApi } from '../aws/web.js';
 
 export type StepId =
   | 'network'
@@ -48,6 +49,8 @@ export interface StepProgress {
 
 export interface StepContext {
   aws: AwsApi;
+  /** HTTP beside the AWS API (the ALB's URL, the caller's IP); the sandbox answers it too. */
+  web: WebApi;
   config: StackConfig;
   /** The tags every resource of this stack carries (`asg-wizard:stack=<stack>`), in SDK shape. */
   tags: { Key: string; Value: string }[];

@@ -234,7 +234,8 @@ function reconcileCapacity(
     launchMany(ctx, g, env, desired - active.length, cause, override ?? resolveTemplate(ctx.world, g.launchTemplate));
     return;
   }
-  if (suspended.has('Terminate')) return;
+  // A force-deleted group terminates its instances even with Terminate suspended.
+  if (suspended.has('Terminate') && g.deletingAt === undefined) return;
   const victims = chooseVictims(ctx, g, active, active.length - desired);
   if (victims.length === 0) return;
   const now = atTime(ctx.now);
@@ -293,7 +294,8 @@ function launchMany(ctx: SimContext, g: AutoScalingGroupRecord, env: ReconcileEn
         details: { 'Subnet ID': subnet?.id ?? '', 'Availability Zone': subnet?.az ?? '' }, event: 'launch',
       });
       notifyActivity(ctx, g, act, 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR');
-      g.capacityCheckAt = ctx.now + ctx.duration(LAUNCH_RETRY_MS);
+      // At least a millisecond: the tick after the same call's handler does not retry at once.
+      g.capacityCheckAt = ctx.now + Math.max(1, ctx.duration(LAUNCH_RETRY_MS));
       return;
     }
     const ec2 = launchInstance(ctx, opts);

@@ -329,7 +329,9 @@ const describeScalingActivities: Handler = (ctx, input) => {
   const ids = input.ActivityIds as string[] | undefined;
   const live = new Map(w.autoscaling.groups.map((g) => [g.name, g]));
   const list = w.autoscaling.activities
-    .filter((a) => (!name || a.groupName === name) && (!ids?.length || ids.includes(a.id)) && (input.IncludeDeletedGroups === true || live.has(a.groupName)))
+    // A group deleted and created again under the same name does not inherit the old one's history.
+    .filter((a) => (!name || a.groupName === name) && (!ids?.length || ids.includes(a.id)) &&
+      (input.IncludeDeletedGroups === true || a.startTime >= (live.get(a.groupName)?.createdAt ?? Infinity)))
     .reverse();
   const page = paginate(list, input.MaxRecords, input.NextToken, { def: 100, max: 100 });
   return {

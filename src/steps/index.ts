@@ -1,7 +1,24 @@
 /** Every step of the lab, for the engine to order by `needs`. */
 import type { Step } from '../engine/types.js';
 import { networkStep } from './network.js';
+import { bakeStep } from './bake.js';
 import { loadBalancerStep } from './load-balancer.js';
 import { instanceSecurityStep } from './instance-security.js';
+import { instanceProfileStep } from './instance-profile.js';
+import { launchTemplateStep } from './launch-template.js';
+import { notificationsStep } from './notifications.js';
+import { autoScalingStep } from './auto-scaling.js';
+import { verifyStep } from './verify.js';
 
-export const ALL_STEPS: Step<any, any>[] = [networkStep, loadBalancerStep, instanceSecurityStep];
+/** In the lab's order (the plan lists rows in this order; the engine runs by `needs`). */
+export const ALL_STEPS: Step<any, any>[] = [
+  networkStep,
+  bakeStep,
+  loadBalancerStep,
+  instanceSecurityStep,
+  instanceProfileStep,
+  launchTemplateStep,
+  notificationsStep,
+  autoScalingStep,
+  verifyStep,
+];

@@ -28,6 +28,8 @@ import {
   TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
   paginateDescribeAutoScalingGroups,
+  waitUntilGroupInService,
+  waitUntilGroupNotExists,
   type CreateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import { Sandbox } from '../../src/sandbox/index.js';
@@ -132,6 +134,7 @@ describe('Auto Scaling groups', () => {
     // Baked with the web server, and the load balancer shares the instances' group: targets turn healthy.
     image.servesHttp = true;
     await asg.send(new CreateAutoScalingGroupCommand(base({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 })));
+    await waitUntilGroupInService({ client: asg, maxWaitTime: 10, minDelay: 1 }, { AutoScalingGroupNames: ['web-asg'] });
     const g = (await group())!;
     expect(g.MinSize).toBe(2);
     expect(g.DesiredCapacity).toBe(2);
@@ -372,6 +375,7 @@ describe('Auto Scaling groups', () => {
     expect(g.Status).toBe('Delete in progress');
     expect(g.Instances!.every((i) => i.LifecycleState === 'Terminating')).toBe(true);
     advance(50_000);
+    await waitUntilGroupNotExists({ client: asg, maxWaitTime: 10, minDelay: 1 }, { AutoScalingGroupNames: ['web-asg'] });
     expect(await group()).toBeUndefined();
     expect(w.ec2.instances.every((i) => i.terminatedAt !== undefined)).toBe(true);
     expect(w.autoscaling.policies).toHaveLength(0);
@@ -439,6 +443,8 @@ describe('Auto Scaling groups', () => {
     await group();
     const g = (await group())!;
     expect(g.DesiredCapacity).toBe(4);
+    advance(5_000);
+    expect((await group())!.Instances).toHaveLength(4);
     const scaled = (await activities()).find((a) => a.Cause?.includes('monitor alarm'))!;
     expect(scaled.Cause).toMatch(/^At \S+Z a monitor alarm TargetTracking-web-asg-AlarmHigh-\S+ in state ALARM triggered policy cpu50 changing the desired capacity from 2 to 4\.  At \S+Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 2 to 4\.$/);
     const pol = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'web-asg' }));
@@ -457,6 +463,8 @@ describe('Auto Scaling groups', () => {
     advance(3_601_000);
     const after = (await group())!;
     expect(after).toMatchObject({ MinSize: 1, MaxSize: 3, DesiredCapacity: 1 });
+    advance(5_000);
+    expect((await group())!.Instances!.filter((i) => i.LifecycleState === 'Terminating')).toHaveLength(3);
     expect((await activities()).some((a) => /a scheduled action update of AutoScalingGroup constraints to min: 1, max: 3, desired: 1 changing the desired capacity from 4 to 1\./.test(a.Cause!))).toBe(true);
     expect((await asg.send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: 'web-asg' }))).ScheduledUpdateGroupActions).toHaveLength(0);
   });

@@ -1,0 +1,6 @@
+/** TODO(stub): being written. */
+import type { SNSClient } from '@aws-sdk/client-sns';
+
+export class SnsApi {
+  constructor(readonly client: SNSClient) {}
+}
