@@ -32,6 +32,7 @@ export function atTime(ms: number): string {
 
 const arnPrefix = (w: World) => `arn:aws:autoscaling:${w.region}:${w.accountId}`;
 
+/** ARNs as Auto Scaling forms them: a UUID, then the group (and policy or action) name. */
 export function groupArn(ctx: SimContext, name: string): string {
   return `${arnPrefix(ctx.world)}:autoScalingGroup:${uuid(ctx)}:autoScalingGroupName/${name}`;
 }
@@ -132,6 +133,7 @@ export function addActivity(
   return rec;
 }
 
+/** An activity by id (searched from the newest, where the ones still in progress are). */
 export function findActivity(w: World, id: string | undefined): ScalingActivityRecord | undefined {
   if (!id) return undefined;
   const list = w.autoscaling.activities;
@@ -165,6 +167,7 @@ export const NOTIFICATION_TYPES = [
   'autoscaling:TEST_NOTIFICATION',
 ] as const;
 
+/** One of the notification types above. */
 export type NotificationEvent = (typeof NOTIFICATION_TYPES)[number];
 
 const SUBJECTS: Record<NotificationEvent, string> = {

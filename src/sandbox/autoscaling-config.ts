@@ -152,6 +152,7 @@ const disableMetricsCollection: Handler = (ctx, input) => {
   return {};
 };
 
+/** The scaling processes SuspendProcesses / ResumeProcesses take. */
 export const PROCESSES = [
   'Launch', 'Terminate', 'AddToLoadBalancer', 'AlarmNotification', 'AZRebalance', 'HealthCheck',
   'InstanceRefresh', 'ReplaceUnhealthy', 'ScheduledActions',
@@ -186,6 +187,7 @@ const resumeProcesses: Handler = (ctx, input) => {
   return {};
 };
 
+/** Handlers for tags, notifications, metrics collection and processes. */
 export const configHandlers: Record<string, Handler> = {
   CreateOrUpdateTags: createOrUpdateTags,
   DeleteTags: deleteTags,

@@ -376,6 +376,7 @@ const deleteScheduledAction: Handler = (ctx, input) => {
   return {};
 };
 
+/** Handlers for scaling policies and scheduled actions. */
 export const policyHandlers: Record<string, Handler> = {
   PutScalingPolicy: putScalingPolicy,
   DescribePolicies: describePolicies,

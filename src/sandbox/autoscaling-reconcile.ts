@@ -50,6 +50,7 @@ function lazyIndex<T>(list: () => T[], key: (x: T) => string): (k: string) => T[
   };
 }
 
+/** The tick's look-ups; handlers that start a termination build one too. */
 export function makeEnv(ctx: SimContext): ReconcileEnv {
   const w = ctx.world;
   const inst = lazyIndex(() => w.ec2.instances, (i) => i.id);

@@ -196,6 +196,7 @@ export function refreshStep(
   return tpl;
 }
 
+/** Handlers for instance refreshes. */
 export const refreshHandlers: Record<string, Handler> = {
   StartInstanceRefresh: startInstanceRefresh,
   DescribeInstanceRefreshes: describeInstanceRefreshes,

@@ -416,6 +416,37 @@ describe('Auto Scaling groups', () => {
     expect(acts.filter((a) => /an instance was launched in response to an instance refresh\.$/.test(a.Cause!))).toHaveLength(2);
   });
 
+  it('an instance refresh whose new instances cannot launch rolls back when AutoRollback is set', async () => {
+    const { asg, w, base, group, advance } = setup(1);
+    await asg.send(new CreateAutoScalingGroupCommand(base({ TargetGroupARNs: [], LaunchTemplate: { LaunchTemplateId: LT_ID, Version: '1' } })));
+    advance(5_000);
+    await group();
+    advance(31_000);
+    expect((await group())!.Instances!.map((i) => i.LifecycleState)).toEqual(['InService', 'InService']);
+    const lt = w.ec2.launchTemplates[0]!;
+    lt.versions.push({ number: 2, createdAt: Date.now(), data: { ...lt.versions[0]!.data, ImageId: 'ami-00000000000000000' } });
+    lt.latestVersion = 2;
+    const unsupported = await errorOf(asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'web-asg', Preferences: { AutoRollback: true } })));
+    expect(unsupported.name).toBe('ValidationError');
+    await asg.send(new StartInstanceRefreshCommand({
+      AutoScalingGroupName: 'web-asg', DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: LT_ID, Version: '2' } },
+      Preferences: { MinHealthyPercentage: 50, AutoRollback: true },
+    }));
+    const refresh = async () => (await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: 'web-asg' }))).InstanceRefreshes![0]!;
+    expect((await refresh()).Status).toBe('InProgress');
+    expect((await group())!.Instances!.filter((i) => i.LifecycleState === 'InService')).toHaveLength(1);
+    advance(61 * 60_000);
+    const r = await refresh();
+    expect(r.Status).toBe('RollbackInProgress');
+    expect(r.StatusReason).toBeDefined();
+    advance(31_000);
+    await group();
+    expect((await refresh()).Status).toBe('RollbackSuccessful');
+    const g = (await group())!;
+    expect(g.Instances!.map((i) => [i.LifecycleState, i.LaunchTemplate?.Version])).toEqual([['InService', '1'], ['InService', '1']]);
+    expect(g.LaunchTemplate?.Version).toBe('1');
+  });
+
   it('target tracking scales out on busy CPU with the alarm cause, and scheduled actions fire at their time', async () => {
     const { asg, w, base, group, activities, advance } = setup(1);
     await asg.send(new CreateAutoScalingGroupCommand(base({ TargetGroupARNs: [] })));

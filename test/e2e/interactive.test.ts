@@ -1,0 +1,85 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { BIN, Terminal } from './tmux.js';
+import { tmpSandboxFile } from '../helpers/run.js';
+import type { World } from '../../src/sandbox/types.js';
+
+let term: Terminal | undefined;
+afterEach(() => term?.kill());
+
+/** The question inquirer is showing now (its last "? …" line), if it is waiting for an answer. */
+function openQuestion(screen: string): string | undefined {
+  const lines = screen.trimEnd().split('\n');
+  const idx = lines.map((l, i) => (/^\? /.test(l) ? i : -1)).filter((i) => i >= 0).pop();
+  if (idx === undefined) return undefined;
+  // An answered question is printed with its answer on the same line, followed by other output.
+  const rest = lines.slice(idx + 1).join('\n');
+  if (/^\[exit \d+\]/m.test(rest) || /^(Plan for|Applied:|URL:)/m.test(rest)) return undefined;
+  return lines[idx];
+}
+
+/** Presses Enter at every question until the program ends; returns the last screen. */
+async function enterThroughDefaults(t: Terminal, answered: string[]): Promise<string> {
+  const end = Date.now() + 90_000;
+  let lastQuestion = '';
+  while (Date.now() < end) {
+    const screen = t.screen();
+    if (/\[exit \d+\]/.test(screen)) return screen;
+    const q = openQuestion(screen);
+    if (q && q !== lastQuestion) {
+      answered.push(q);
+      lastQuestion = q;
+      t.send('Enter');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`program did not finish; screen:\n${t.screen()}`);
+}
+
+describe('interactive up in a real terminal (tmux)', () => {
+  it('Enter through every default reproduces the lab', async () => {
+    const file = tmpSandboxFile();
+    term = new Terminal(`node ${BIN} up --sandbox ${file}`);
+    await term.waitFor(/\? VPC for the stack/);
+    const answered: string[] = [];
+    const screen = await enterThroughDefaults(term, answered);
+    expect(screen).toMatch(/\[exit 0\]/);
+    expect(answered[0]).toMatch(/VPC for the stack/);
+    expect(answered.some((q) => /Apply this plan/.test(q))).toBe(true);
+    expect(screen).toMatch(/URL: http:\/\/Web-ALB-/i);
+    const world = JSON.parse(readFileSync(file, 'utf8')) as World;
+    const vpc = world.ec2.vpcs.find((v) => v.tags.some((t) => t.Key === 'Name' && t.Value === 'VPC-Lab'));
+    expect(vpc).toBeDefined();
+    const subnetNames = world.ec2.subnets.filter((s) => s.vpcId === vpc!.id).map((s) => s.tags.find((t) => t.Key === 'Name')?.Value).sort();
+    expect(subnetNames).toEqual(['Private subnet A', 'Private subnet C', 'Public subnet A', 'Public subnet C']);
+  }, 120_000);
+
+  it('choosing an existing VPC and non-default subnets builds the load balancer in them', async () => {
+    const file = tmpSandboxFile();
+    term = new Terminal(`node ${BIN} up --sandbox ${file}`);
+    await term.waitFor(/\? VPC for the stack/);
+    term.send('Down');
+    await term.waitFor(/❯ \(no name\) +vpc-\S+ +172\.31\.0\.0\/16/);
+    term.send('Enter');
+    // All four default subnets are public and pre-checked: leave out the first two.
+    await term.waitFor(/\? Subnets for the load balancer \(public\) tier/);
+    term.send('Space', 'Down', 'Space', 'Enter');
+    await term.waitFor(/\? Subnets for the instance \(private\) tier/);
+    term.send('Space', 'Down', 'Space', 'Enter');
+    const answered: string[] = [];
+    const screen = await enterThroughDefaults(term, answered);
+    expect(screen).toMatch(/\[exit 0\]/);
+    const world = JSON.parse(readFileSync(file, 'utf8')) as World;
+    const subnets = world.ec2.subnets.filter((s) => s.defaultForAz).sort((a, b) => a.az.localeCompare(b.az));
+    const alb = world.elbv2.loadBalancers.find((l) => l.name === 'Web-ALB')!;
+    expect(alb.subnetIds.sort()).toEqual([subnets[2]!.id, subnets[3]!.id].sort());
+    expect(world.ec2.vpcs.some((v) => v.tags.some((t) => t.Value === 'VPC-Lab'))).toBe(false);
+  }, 120_000);
+
+  it('without a terminal, the bare command prints the help', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('node', [BIN], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toMatch(/Usage: asg-wizard/);
+    expect(out).toMatch(/Exit codes:/);
+  });
+});
