@@ -2,12 +2,10 @@
  * The command line. The only place that catches errors, prints them and sets the exit code:
  * 0 done, 1 failed, 2 invalid input (nothing written), 130 interrupted.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT, UsageError, WizardError, AbortError } from './errors.js';
-import { PARAM_FLAGS, type FlagSpec } from './config/flags.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
-import { upCommand } from './commands/up.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
@@ -26,36 +24,9 @@ Exit codes:
 Without an AWS account: add --sandbox to any command (a simulated account in ~/.asg-wizard/sandbox.json).
 Documentation: README.md`;
 
-function parseInt10(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
-  return Number(value);
-}
-function parseNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('must be a number.');
-  return n;
-}
-function parseList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function paramOption(spec: FlagSpec): Option {
-  const arg = spec.kind === 'bool' ? '' : spec.kind === 'list' ? ' <list>' : spec.kind === 'int' || spec.kind === 'number' ? ' <n>' : ' <value>';
-  const o = new Option(`${spec.flag}${arg}`, spec.description);
-  if (spec.kind === 'int') o.argParser(parseInt10);
-  if (spec.kind === 'number') o.argParser(parseNumber);
-  if (spec.kind === 'list') o.argParser(parseList);
-  return o;
-}
-
-/** Adds the options every resource-building command takes. */
-export function addStackOptions(cmd: Command): Command {
-  for (const spec of PARAM_FLAGS) cmd.addOption(paramOption(spec));
-  cmd.option('--no-notifications', 'leave the SNS feedback hookup out');
-  cmd.option('--adopt', 'take over same-named resources that asg-wizard did not create (tags them)');
-  cmd.option('--save-config <file>', 'write the answers to a YAML file that --config replays');
-  return cmd;
-}
+// Kept in commands/options.ts so commands can add them without importing this file.
+export { addStackOptions } from './commands/options.js';
+import { addStackOptions } from './commands/options.js';
 
 /** The program; `deps` are the outside world (tests pass their own streams, env and prompter). */
 export function createProgram(deps: Deps): Command {
@@ -89,6 +60,8 @@ export function createProgram(deps: Deps): Command {
     .description('build or update the whole stack, each step detected first and reused if present')
     .option('--dry-run', 'show the plan and change nothing (same as plan)')
     .action(async (_opts, cmd: Command) => {
+      // Loaded on use: the SDK clients cost a second of start-up that --help and --version need not pay.
+      const { upCommand } = await import('./commands/up.js');
       exitCode = await upCommand(globals(cmd), globals(cmd), deps, 'up');
     });
 
@@ -96,6 +69,7 @@ export function createProgram(deps: Deps): Command {
     .description('show what up would do (create / reuse / update / adopt / conflict); writes nothing, never prompts')
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes pending, 1 on error (as Terraform)')
     .action(async (_opts, cmd: Command) => {
+      const { upCommand } = await import('./commands/up.js');
       exitCode = await upCommand(globals(cmd), globals(cmd), deps, 'plan');
     });
 

@@ -5,6 +5,7 @@
 import type { AwsClients } from './clients.js';
 import { Ec2NetworkApi } from './ec2-network.js';
 import { Ec2ComputeApi } from './ec2-compute.js';
+import { LaunchTemplatesApi } from './launch-templates.js';
 import { Elbv2Api } from './elbv2.js';
 import { AutoScalingApi } from './autoscaling.js';
 import { SnsApi } from './sns.js';
@@ -26,6 +27,9 @@ export class AwsApi {
   }
   get compute(): Ec2ComputeApi {
     return this.once('compute', () => new Ec2ComputeApi(this.clients.ec2));
+  }
+  get launchTemplates(): LaunchTemplatesApi {
+    return this.once('launchTemplates', () => new LaunchTemplatesApi(this.clients.ec2));
   }
   get elbv2(): Elbv2Api {
     return this.once('elbv2', () => new Elbv2Api(this.clients.elbv2));

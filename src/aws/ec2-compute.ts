@@ -1,6 +1,314 @@
-/** TODO(stub): being written. */
-import type { EC2Client } from '@aws-sdk/client-ec2';
+/**
+ * EC2 compute calls the steps use: instances (run, find, status checks, console output,
+ * terminate), images (create, find, deregister) and instance types. Launch templates live in
+ * `launch-templates.ts`. Every create tags in the create call: instance and volume, image and
+ * snapshot.
+ */
+import {
+  CreateImageCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeInstanceStatusCommand,
+  DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand, TerminateInstancesCommand,
+  paginateDescribeImages, paginateDescribeInstanceTypeOfferings, paginateDescribeInstanceTypes, paginateDescribeInstances,
+  waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
+  type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import { awsCall, isAwsError, TimeoutError, WizardError } from '../errors.js';
+import { tagMap, type TagMap } from './tags.js';
+import type { SdkTags, WaitOptions } from './ec2-network.js';
 
+export interface Instance {
+  id: string;
+  /** pending | running | shutting-down | terminated | stopping | stopped */
+  state: string;
+  instanceType: string;
+  imageId: string;
+  subnetId?: string;
+  az?: string;
+  publicIp?: string;
+  privateIp?: string;
+  securityGroupIds: string[];
+  httpTokens?: string;
+  launchedAt?: Date;
+  stateReason?: string;
+  tags: TagMap;
+}
+
+export interface Image {
+  id: string;
+  name: string;
+  /** pending | available | invalid | deregistered | transient | failed | error | disabled */
+  state: string;
+  ownerId: string;
+  public: boolean;
+  architecture: string;
+  snapshotIds: string[];
+  createdAt?: string;
+  stateReason?: string;
+  tags: TagMap;
+}
+
+export interface InstanceStatus { id: string; state: string; instanceStatus: string; systemStatus: string }
+
+export interface InstanceTypeInfo {
+  instanceType: string;
+  /** e.g. ['i386', 'x86_64'] for t2, ['arm64'] for Graviton. */
+  architectures: string[];
+  /** `nitro` or `xen`; only Nitro types give the latest console output on request. */
+  hypervisor?: string;
+}
+
+export interface RunInstanceParams {
+  imageId: string;
+  instanceType: string;
+  /** A public subnet; the instance gets a public IP through its primary interface. */
+  subnetId: string;
+  securityGroupIds: string[];
+  /** Plain text; base64-encoded here, as RunInstances wants it. */
+  userData?: string;
+  instanceProfileArn?: string;
+  /** Same token, same parameters → EC2 returns the first call's instance instead of a second. */
+  clientToken: string;
+  tags: SdkTags;
+  volumeTags?: SdkTags;
+}
+
+const tagSpec = (type: string, tags: SdkTags) => ({ ResourceType: type as never, Tags: tags });
+
+function toInstance(i: SdkInstance): Instance {
+  return {
+    id: i.InstanceId!,
+    state: i.State?.Name ?? 'unknown',
+    instanceType: i.InstanceType ?? '',
+    imageId: i.ImageId ?? '',
+    ...(i.SubnetId ? { subnetId: i.SubnetId } : {}),
+    ...(i.Placement?.AvailabilityZone ? { az: i.Placement.AvailabilityZone } : {}),
+    ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
+    ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
+    securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId!).filter(Boolean),
+    ...(i.MetadataOptions?.HttpTokens ? { httpTokens: i.MetadataOptions.HttpTokens } : {}),
+    ...(i.LaunchTime ? { launchedAt: i.LaunchTime } : {}),
+    ...(i.StateReason?.Message ? { stateReason: i.StateReason.Message } : {}),
+    tags: tagMap(i.Tags),
+  };
+}
+
+function toImage(i: SdkImage): Image {
+  return {
+    id: i.ImageId!,
+    name: i.Name ?? '',
+    state: i.State ?? 'unknown',
+    ownerId: i.OwnerId ?? '',
+    public: !!i.Public,
+    architecture: i.Architecture ?? 'x86_64',
+    snapshotIds: (i.BlockDeviceMappings ?? []).map((b) => b.Ebs?.SnapshotId).filter((s): s is string => !!s),
+    ...(i.CreationDate ? { createdAt: i.CreationDate } : {}),
+    ...(i.StateReason?.Message ? { stateReason: i.StateReason.Message } : {}),
+    tags: tagMap(i.Tags),
+  };
+}
+
+/** The EC2 compute adapter (launch templates excepted). */
 export class Ec2ComputeApi {
-  constructor(readonly client: EC2Client) {}
+  constructor(private readonly client: EC2Client) {}
+
+  /** Launches one instance, tagged at launch, IMDSv2 required, with a public IP in its subnet. */
+  async runInstance(p: RunInstanceParams): Promise<Instance> {
+    const out = await awsCall('RunInstances', p.tags.find((t) => t.Key === 'Name')?.Value, () =>
+      this.client.send(new RunInstancesCommand({
+        ImageId: p.imageId,
+        InstanceType: p.instanceType as _InstanceType,
+        MinCount: 1,
+        MaxCount: 1,
+        ClientToken: p.clientToken,
+        // Groups go on the interface: EC2 refuses instance-level groups beside NetworkInterfaces.
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: p.subnetId, AssociatePublicIpAddress: true, Groups: p.securityGroupIds, DeleteOnTermination: true }],
+        MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+        ...(p.userData !== undefined ? { UserData: Buffer.from(p.userData, 'utf8').toString('base64') } : {}),
+        ...(p.instanceProfileArn ? { IamInstanceProfile: { Arn: p.instanceProfileArn } } : {}),
+        TagSpecifications: [tagSpec('instance', p.tags), tagSpec('volume', p.volumeTags ?? p.tags)],
+      })),
+    );
+    return toInstance(out.Instances![0]!);
+  }
+
+  /** Instances matching `filters` (server-side), every page. */
+  async findInstances(filters: Filter[]): Promise<Instance[]> {
+    const out: Instance[] = [];
+    await awsCall('DescribeInstances', undefined, async () => {
+      for await (const page of paginateDescribeInstances({ client: this.client }, { Filters: filters })) {
+        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toInstance(i));
+      }
+    });
+    return out;
+  }
+
+  /** One instance by id, or undefined when EC2 does not know it (any more). */
+  async instanceById(id: string): Promise<Instance | undefined> {
+    try {
+      const out = await awsCall('DescribeInstances', id, () => this.client.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
+      const i = out.Reservations?.[0]?.Instances?.[0];
+      return i ? toInstance(i) : undefined;
+    } catch (err) {
+      if (isAwsError(err, 'InvalidInstanceID.NotFound')) return undefined;
+      throw err;
+    }
+  }
+
+  /** Status checks of running instances (others are absent from the answer). */
+  async instanceStatus(ids: string[]): Promise<InstanceStatus[]> {
+    const out = await awsCall('DescribeInstanceStatus', ids.join(','), () =>
+      this.client.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true })),
+    );
+    return (out.InstanceStatuses ?? []).map((s) => ({
+      id: s.InstanceId!, state: s.InstanceState?.Name ?? 'unknown',
+      instanceStatus: s.InstanceStatus?.Status ?? 'unknown', systemStatus: s.SystemStatus?.Status ?? 'unknown',
+    }));
+  }
+
+  /**
+   * The instance's console output, decoded. `latest` asks for the live serial console, which only
+   * Nitro types give; without it EC2 posts a buffered copy shortly after state changes only.
+   */
+  async consoleOutput(id: string, latest: boolean): Promise<{ text: string; timestamp?: Date }> {
+    const get = (withLatest: boolean) => awsCall('GetConsoleOutput', id, () =>
+      this.client.send(new GetConsoleOutputCommand({ InstanceId: id, ...(withLatest ? { Latest: true } : {}) })));
+    let out;
+    try {
+      out = await get(latest);
+    } catch (err) {
+      // A type that cannot give the latest output refuses the flag; the buffered copy still answers.
+      if (!latest || !isAwsError(err, 'UnsupportedOperation', 'InvalidParameterValue', 'InvalidParameterCombination', 'InvalidParameter')) throw err;
+      out = await get(false);
+    }
+    const text = out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
+    return { text, ...(out.Timestamp ? { timestamp: out.Timestamp } : {}) };
+  }
+
+  async terminateInstances(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await awsCall('TerminateInstances', ids.join(','), () => this.client.send(new TerminateInstancesCommand({ InstanceIds: ids })));
+  }
+
+  async waitUntilRunning(ids: string[], wait: WaitOptions): Promise<void> {
+    await this.wait(`instance ${ids.join(', ')} to run`, wait,
+      () => waitUntilInstanceRunning({ client: this.client, ...wait }, { InstanceIds: ids }),
+      () => this.describeStates(ids));
+  }
+
+  /** Both status checks `ok` (AWS: 2–4 minutes after running). */
+  async waitUntilStatusOk(ids: string[], wait: WaitOptions): Promise<void> {
+    await this.wait(`instance ${ids.join(', ')} to pass its status checks`, wait,
+      () => waitUntilInstanceStatusOk({ client: this.client, ...wait }, { InstanceIds: ids }),
+      async () => (await this.instanceStatus(ids)).map((s) => `${s.id} ${s.state}, instance check ${s.instanceStatus}, system check ${s.systemStatus}`).join('; ') || 'no status yet');
+  }
+
+  async waitUntilTerminated(ids: string[], wait: WaitOptions): Promise<void> {
+    if (!ids.length) return;
+    await this.wait(`instance ${ids.join(', ')} to terminate`, wait,
+      () => waitUntilInstanceTerminated({ client: this.client, ...wait }, { InstanceIds: ids }),
+      () => this.describeStates(ids));
+  }
+
+  /** Creates an image of the instance; the image and its snapshot carry their tags from the start. */
+  async createImage(p: { instanceId: string; name: string; description: string; tags: SdkTags; snapshotTags: SdkTags }): Promise<string> {
+    const out = await awsCall('CreateImage', p.name, () =>
+      this.client.send(new CreateImageCommand({
+        InstanceId: p.instanceId, Name: p.name, Description: p.description,
+        TagSpecifications: [tagSpec('image', p.tags), tagSpec('snapshot', p.snapshotTags)],
+      })),
+    );
+    return out.ImageId!;
+  }
+
+  /** Images by owner (`self`, `amazon`, an account id) and filters, every page. */
+  async findImages(filters: Filter[], owners: string[] = ['self']): Promise<Image[]> {
+    const out: Image[] = [];
+    await awsCall('DescribeImages', undefined, async () => {
+      for await (const page of paginateDescribeImages({ client: this.client }, { Owners: owners, Filters: filters })) {
+        for (const i of page.Images ?? []) out.push(toImage(i));
+      }
+    });
+    return out;
+  }
+
+  /** This account's images named `name` (names are unique per account and region). */
+  async findImagesByName(name: string): Promise<Image[]> {
+    return this.findImages([{ Name: 'name', Values: [name] }], ['self']);
+  }
+
+  /** One image by id (ours, public or shared with us), or undefined when EC2 does not know it. */
+  async imageById(id: string): Promise<Image | undefined> {
+    try {
+      const out = await awsCall('DescribeImages', id, () => this.client.send(new DescribeImagesCommand({ ImageIds: [id] })));
+      const i = out.Images?.[0];
+      return i ? toImage(i) : undefined;
+    } catch (err) {
+      if (isAwsError(err, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
+      throw err;
+    }
+  }
+
+  /** Waits until the image is `available` (AWS: 3–10 minutes for an 8 GB root volume). */
+  async waitUntilImageAvailable(id: string, wait: WaitOptions): Promise<void> {
+    await this.wait(`image ${id} to become available`, wait,
+      () => waitUntilImageAvailable({ client: this.client, ...wait }, { ImageIds: [id] }),
+      async () => {
+        const img = await this.imageById(id);
+        return img ? `${img.state}${img.stateReason ? ` (${img.stateReason})` : ''}` : 'not found';
+      });
+  }
+
+  /** Deregisters the image and, when asked, deletes its snapshots in the same call. */
+  async deregisterImage(id: string, deleteSnapshots = true): Promise<void> {
+    await awsCall('DeregisterImage', id, () => this.client.send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: deleteSnapshots })));
+  }
+
+  /** What EC2 says about the types (architectures, hypervisor). */
+  async instanceTypes(types: string[]): Promise<InstanceTypeInfo[]> {
+    const out: InstanceTypeInfo[] = [];
+    await awsCall('DescribeInstanceTypes', types.join(','), async () => {
+      for await (const page of paginateDescribeInstanceTypes({ client: this.client }, { InstanceTypes: types as _InstanceType[] })) {
+        for (const t of page.InstanceTypes ?? []) {
+          out.push({
+            instanceType: t.InstanceType!, architectures: t.ProcessorInfo?.SupportedArchitectures ?? [],
+            ...(t.Hypervisor ? { hypervisor: t.Hypervisor } : {}),
+          });
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Where `type` is offered: the region itself, or its AZ names (`availability-zone`). Empty: not offered. */
+  async instanceTypeOfferings(type: string, locationType: 'region' | 'availability-zone' = 'region'): Promise<string[]> {
+    const out: string[] = [];
+    await awsCall('DescribeInstanceTypeOfferings', type, async () => {
+      const input = { LocationType: locationType, Filters: [{ Name: 'instance-type', Values: [type] }] };
+      for await (const page of paginateDescribeInstanceTypeOfferings({ client: this.client }, input)) {
+        for (const o of page.InstanceTypeOfferings ?? []) if (o.Location) out.push(o.Location);
+      }
+    });
+    return out;
+  }
+
+  private async describeStates(ids: string[]): Promise<string> {
+    const out = await awsCall('DescribeInstances', ids.join(','), () => this.client.send(new DescribeInstancesCommand({ InstanceIds: ids })));
+    const all = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(toInstance);
+    return all.map((i) => `${i.id} ${i.state}${i.stateReason && i.stateReason !== i.state ? ` (${i.stateReason})` : ''}`).join('; ') || 'not found';
+  }
+
+  /**
+   * Runs an SDK waiter; a time-out or a terminal failure becomes our error saying what is still
+   * pending, read afresh (the waiter's own error is a JSON dump). An AWS error met while
+   * describing (no permission, say) goes on as it is.
+   */
+  private async wait(what: string, wait: WaitOptions, run: () => Promise<unknown>, pending: () => Promise<string>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof WizardError || (err && typeof err === 'object' && '$metadata' in err)) throw err;
+      const now = await pending();
+      if ((err as Error).name === 'TimeoutError') throw new TimeoutError(`timed out after ${wait.maxWaitTime} s waiting for ${what}: now ${now}`);
+      throw new WizardError(`gave up waiting for ${what}: now ${now}`);
+    }
+  }
 }

@@ -27,8 +27,8 @@ function allRows(results: Map<StepId, StepResult>): PlanRow[] {
   return ALL_STEPS.flatMap((s) => results.get(s.id)?.rows ?? []);
 }
 
-/** Adoption needs consent: --adopt, or a yes per resource in a terminal. */
-async function approveAdoptions(run: Run, config: StackConfig, rows: PlanRow[]): Promise<void> {
+/** Adoption needs consent: --adopt, or a yes per resource in a terminal (`notify` asks the same way). */
+export async function approveAdoptions(run: Run, config: StackConfig, rows: PlanRow[]): Promise<void> {
   const adopt = rows.filter((r) => r.action === 'adopt');
   if (!adopt.length || config.adopt) return;
   if (run.unattended) {

@@ -25,13 +25,14 @@ const elbMock = mockClient(ElasticLoadBalancingV2Client);
 const stsMock = mockClient(STSClient);
 
 beforeEach(() => {
-  for (const m of [ec2Mock, elbMock, stsMock]) {
-    m.reset();
-    m.onAnyCommand().rejects(new Error('unplanned call'));
-  }
+  ec2Mock.reset().onAnyCommand().rejects(new Error('unplanned call'));
+  elbMock.reset().onAnyCommand().rejects(new Error('unplanned call'));
+  stsMock.reset().onAnyCommand().rejects(new Error('unplanned call'));
 });
 afterEach(() => {
-  for (const m of [ec2Mock, elbMock, stsMock]) m.reset();
+  ec2Mock.reset();
+  elbMock.reset();
+  stsMock.reset();
 });
 
 function subnet(id: string, az: string, cidr: string, extra: Partial<SdkSubnet> = {}): SdkSubnet {
@@ -101,17 +102,19 @@ describe('Ec2NetworkApi.listSubnets', () => {
 
   it('reads every page of DescribeSubnets, passing NextToken on', async () => {
     ec2Mock.on(DescribeRouteTablesCommand).resolves({ RouteTables: [table('rtb-main', { main: true, igw: 'igw-0aaa' })] });
-    ec2Mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) =>
-      input.NextToken === 'page-2'
+    // The SDK's paginator reuses one input object, so the inputs are recorded as each call sees them.
+    const seen: DescribeSubnetsCommandInput[] = [];
+    ec2Mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
+      seen.push(structuredClone(input));
+      return input.NextToken === 'page-2'
         ? { Subnets: [subnet('subnet-2', 'ap-northeast-2c', '10.0.2.0/24')] }
-        : { Subnets: [subnet('subnet-1', 'ap-northeast-2a', '10.0.1.0/24')], NextToken: 'page-2' },
-    );
+        : { Subnets: [subnet('subnet-1', 'ap-northeast-2a', '10.0.1.0/24')], NextToken: 'page-2' };
+    });
     const subnets = await api().listSubnets(VPC);
     expect(subnets.map((s) => s.id)).toEqual(['subnet-1', 'subnet-2']);
-    const calls = ec2Mock.commandCalls(DescribeSubnetsCommand);
-    expect(calls).toHaveLength(2);
-    expect(calls[0]!.args[0].input.NextToken).toBeUndefined();
-    expect(calls[1]!.args[0].input).toMatchObject({ NextToken: 'page-2', Filters: [{ Name: 'vpc-id', Values: [VPC] }] });
+    expect(ec2Mock.commandCalls(DescribeSubnetsCommand)).toHaveLength(2);
+    expect(seen[0]!.NextToken).toBeUndefined();
+    expect(seen[1]).toMatchObject({ NextToken: 'page-2', Filters: [{ Name: 'vpc-id', Values: [VPC] }] });
   });
 
   it('annotates a failure with the operation and the VPC it was about', async () => {
@@ -123,20 +126,21 @@ describe('Ec2NetworkApi.listSubnets', () => {
 
 describe('Ec2NetworkApi.listVpcs', () => {
   it('reads every page of DescribeVpcs and maps Name and default', async () => {
-    ec2Mock.on(DescribeVpcsCommand).callsFake((input: DescribeVpcsCommandInput) =>
-      input.NextToken === 't2'
+    const seen: DescribeVpcsCommandInput[] = [];
+    ec2Mock.on(DescribeVpcsCommand).callsFake((input: DescribeVpcsCommandInput) => {
+      seen.push(structuredClone(input));
+      return input.NextToken === 't2'
         ? { Vpcs: [{ VpcId: 'vpc-2', CidrBlock: '172.31.0.0/16', IsDefault: true }] }
-        : { Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16', IsDefault: false, Tags: [{ Key: 'Name', Value: 'VPC-Lab' }] }], NextToken: 't2' },
-    );
+        : { Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16', IsDefault: false, Tags: [{ Key: 'Name', Value: 'VPC-Lab' }] }], NextToken: 't2' };
+    });
     const vpcs = await new Ec2NetworkApi(new EC2Client({ region: REGION })).listVpcs([{ Name: 'tag:Name', Values: ['VPC-Lab'] }]);
     expect(vpcs).toEqual([
       { id: 'vpc-1', cidr: '10.0.0.0/16', isDefault: false, name: 'VPC-Lab', tags: { Name: 'VPC-Lab' } },
       { id: 'vpc-2', cidr: '172.31.0.0/16', isDefault: true, tags: {} },
     ]);
-    const calls = ec2Mock.commandCalls(DescribeVpcsCommand);
-    expect(calls).toHaveLength(2);
-    for (const c of calls) expect(c.args[0].input.Filters).toEqual([{ Name: 'tag:Name', Values: ['VPC-Lab'] }]);
-    expect(calls[1]!.args[0].input.NextToken).toBe('t2');
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(2);
+    for (const input of seen) expect(input.Filters).toEqual([{ Name: 'tag:Name', Values: ['VPC-Lab'] }]);
+    expect(seen.map((i) => i.NextToken)).toEqual([undefined, 't2']);
   });
 });
 
@@ -201,9 +205,9 @@ describe('Elbv2Api', () => {
     elbMock.on(DescribeTagsCommand).callsFake((input: DescribeTagsCommandInput) => ({
       TagDescriptions: (input.ResourceArns ?? []).map((a) => ({ ResourceArn: a, Tags: [{ Key: 'arn-tail', Value: a.slice(-4) }] })),
     }));
-    const tagsOf = (api() as unknown as { tagsOf(a: string[]): Promise<Map<string, Record<string, string>>> }).tagsOf.bind(api());
-    // A fresh instance is fine: tagsOf keeps no state.
-    const tags = await tagsOf(arns);
+    // tagsOf is private; no public method passes it more than one ARN yet.
+    const adapter = api() as unknown as { tagsOf(a: string[]): Promise<Map<string, Record<string, string>>> };
+    const tags = await adapter.tagsOf(arns);
     const chunks = elbMock.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input.ResourceArns ?? []);
     expect(chunks.map((c) => c.length)).toEqual([20, 20, 5]);
     expect(chunks.flat()).toEqual(arns);

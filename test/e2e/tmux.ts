@@ -15,7 +15,8 @@ export class Terminal {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     // The pane stays open after the command ends so its last screen and exit code can be read.
     execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '160', '-y', '50', ...envArgs,
-      `${command}; echo "[exit $?]"; sleep 120`]);
+      // CI=true in the test's environment would make the CLI (rightly) refuse to prompt.
+      `env -u CI ${command}; echo "[exit $?]"; sleep 120`]);
   }
 
   screen(): string {
