@@ -22,9 +22,14 @@ export class UsageError extends WizardError {
 /** A required answer nobody gave in a run that may not prompt. */
 export class MissingInputError extends UsageError {
   constructor(readonly missing: { flag: string; key: string }[]) {
+    // Answers that are not config values (the go-ahead to apply) have no config key to name.
+    const CONTROL: Record<string, string> = { yes: 'to apply the plan without asking', adopt: 'to take over resources not made by asg-wizard' };
+    const onlyControl = missing.every((m) => m.key in CONTROL);
     super(
-      `missing input: ${missing.map((m) => `${m.flag} (config ${m.key})`).join(', ')}`,
-      'give them as flags or in the --config file, or run in a terminal without --yes to be asked',
+      `missing input: ${missing.map((m) => (m.key in CONTROL ? `${m.flag} (${CONTROL[m.key]})` : `${m.flag} (config ${m.key})`)).join(', ')}`,
+      onlyControl
+        ? 'nothing runs unattended without it; or run in a terminal to be asked'
+        : 'give them as flags or in the --config file, or run in a terminal to be asked',
     );
   }
 }

@@ -135,6 +135,17 @@ export class AutoScalingApi {
     return out;
   }
 
+  /** Every group in the region, without its instances (for `notify`'s list; lighter on large accounts). */
+  async listGroups(): Promise<AutoScalingGroup[]> {
+    const out: AutoScalingGroup[] = [];
+    await awsCall('DescribeAutoScalingGroups', undefined, async () => {
+      for await (const page of paginateDescribeAutoScalingGroups({ client: this.client }, { MaxRecords: 100, IncludeInstances: false })) {
+        out.push(...(page.AutoScalingGroups ?? []).map(toGroup));
+      }
+    });
+    return out;
+  }
+
   async findGroup(name: string): Promise<AutoScalingGroup | undefined> {
     return (await this.groups([name]))[0];
   }
@@ -242,6 +253,12 @@ export class AutoScalingApi {
       }
     });
     return [...byKey.values()].map((c) => ({ ...c, types: [...c.types].sort() }));
+  }
+
+  /** The same, flat: one entry per group, topic and notification type, as AWS lists them. */
+  async describeNotificationConfigurations(groupNames?: string[]): Promise<{ groupName: string; topicArn: string; type: string }[]> {
+    const configs = await this.notificationConfigurations(groupNames);
+    return configs.flatMap((c) => c.types.map((type) => ({ groupName: c.groupName, topicArn: c.topicArn, type })));
   }
 
   /** Sets the types sent to `topicArn` (replacing the ones set before for this group and topic). */

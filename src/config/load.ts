@@ -119,7 +119,10 @@ export function formatIssues(error: z.ZodError, input: unknown): string {
 export function validateConfig(input: PartialInput): StackConfig {
   const result = StackInput.safeParse(input);
   if (!result.success) throw new UsageError(`invalid input: ${formatIssues(result.error, input)}`);
-  return withDefaultNames(result.data);
+  const config = withDefaultNames(result.data);
+  // Only an asked-for desired capacity is pushed onto an existing group: one the scaling policy moved stays.
+  if (getPath(input, 'asg.desiredCapacity') !== undefined) config.asg.desiredCapacityGiven = true;
+  return config;
 }
 
 export interface ConfigSources {

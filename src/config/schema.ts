@@ -157,7 +157,8 @@ export type StackConfig = Parsed & {
   instances: Required<Pick<Parsed['instances'], 'securityGroupName'>> & Parsed['instances'];
   image: Required<Pick<Parsed['image'], 'name'>> & Parsed['image'];
   launchTemplate: { name: string };
-  asg: Required<Pick<Parsed['asg'], 'name' | 'instanceName'>> & Parsed['asg'];
+  /** `desiredCapacityGiven`: the desired capacity came from a flag, the file or an answer (not the default), so `up` may set it on an existing group. */
+  asg: Required<Pick<Parsed['asg'], 'name' | 'instanceName'>> & Parsed['asg'] & { desiredCapacityGiven?: boolean };
   notifications: Required<Pick<Parsed['notifications'], 'topicName'>> & Parsed['notifications'];
 };
 

@@ -40,9 +40,9 @@ async function readState(ctx: StepContext): Promise<{ found: NotificationsFound;
     const [found, groups, configs] = await Promise.all([
       detectNotifications(ctx),
       asg.listGroups(),
-      asg.describeNotificationConfigurations(),
+      asg.notificationConfigurations(),
     ]);
-    const triples = configs.map((c) => ({ group: c.groupName, topicArn: c.topicArn, type: c.type }));
+    const triples = configs.flatMap((c) => c.types.map((type) => ({ group: c.groupName, topicArn: c.topicArn, type })));
     return { found, groups: groups.map((g) => g.name), triples };
   } catch (err) {
     throw wrapAwsError(err, 'notify', 'detect');

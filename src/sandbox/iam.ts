@@ -264,6 +264,12 @@ const handlers: Record<string, Handler> = {
 
   GetInstanceProfile: (ctx, input) => ({ InstanceProfile: sdkProfile(ctx, profileNamed(ctx, input.InstanceProfileName)) }),
 
+  TagInstanceProfile: (ctx, input) => {
+    const profile = profileNamed(ctx, input.InstanceProfileName);
+    profile.tags = mergeTags(profile.tags, checkTags(input.Tags));
+    return {};
+  },
+
   ListInstanceProfiles: (ctx, input) => {
     const prefix = input.PathPrefix ?? '/';
     const { slice, ...rest } = iamPage(ctx.world.iam.instanceProfiles.filter((p) => p.path.startsWith(prefix)), input);
