@@ -113,7 +113,7 @@ export async function applySteps(
         check(rows);
       }
       const writes = rows.some((r) => r.action !== 'reuse');
-      const outputs = writes ? await step.apply(sctx, found, rows, deps) : step.outputs(ctx.config, found, deps);
+      const outputs = writes || step.alwaysApply ? await step.apply(sctx, found, rows, deps) : step.outputs(ctx.config, found, deps);
       if (writes) changed.add(step.id);
       observer.stepFinished(step.id, summarize(rows));
       return { id: step.id, found, rows, outputs, changed: writes };

@@ -72,6 +72,11 @@ export interface Step<Found = unknown, Out = unknown> {
   readonly id: StepId;
   readonly title: string;
   readonly needs: StepId[];
+  /**
+   * Apply even when every row is `reuse` (or there are none): for a step that only reads and
+   * reports after the others have run (verify). Such a step's apply must not write to AWS.
+   */
+  readonly alwaysApply?: boolean;
   /** Whether the step is part of this run (e.g. notifications off, bake skipped by --image-id). */
   enabled?(config: StackConfig): boolean;
   /** Reads only: finds the step's resources by the stack tag, then by unique name. */

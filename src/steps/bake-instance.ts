@@ -1,0 +1,144 @@
+/**
+ * The bake instance's life: launched once (a ClientToken makes a retried launch return the
+ * first instance), waited on until its user data has really finished, and terminated with its
+ * security group afterwards. Used by the bake step's apply only.
+ */
+import { createHash } from 'node:crypto';
+import { isAwsError, WizardError } from '../errors.js';
+import { STACK_TAG, type StackConfig } from '../config/schema.js';
+import type { Instance } from '../aws/ec2-compute.js';
+import { poll } from '../aws/poll.js';
+import type { StepContext } from '../engine/types.js';
+import { stackTags } from './common.js';
+import { waitOpts } from './network.js';
+import { USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH } from './user-data.js';
+
+/** Marks the bake instance among the stack's instances. */
+export const ROLE_TAG = 'asg-wizard:role';
+/** Which image a bake instance is for (a new --image-name never reuses another's instance). */
+export const IMAGE_NAME_TAG = 'asg-wizard:image-name';
+
+/** Names of the bake's passing resources (the instance's is the lab's: `Web server for custom AMI`). */
+export function bakeNames(config: StackConfig) {
+  return { securityGroup: `${config.stack}-Bake-SG`, instance: `${config.stack} server for custom AMI` };
+}
+
+/** Filters for this stack's bake instances that are not (yet) terminated. */
+export function bakeInstanceFilters(config: StackConfig) {
+  return [
+    { Name: `tag:${STACK_TAG}`, Values: [config.stack] },
+    { Name: `tag:${ROLE_TAG}`, Values: ['bake'] },
+    { Name: 'instance-state-name', Values: ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] },
+  ];
+}
+
+export interface LaunchSpec {
+  imageId: string;
+  instanceType: string;
+  subnetId: string;
+  securityGroupId: string;
+  userData: string;
+}
+
+/**
+ * A ClientToken from everything the launch depends on. A rerun after a lost answer gets the same
+ * token and so the same instance; a new bake (a new image name, or a new bake group after the
+ * last one was deleted) gets another. EC2 remembers tokens for at least a day.
+ */
+export function bakeClientToken(config: StackConfig, spec: LaunchSpec, attempt: number): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([config.stack, config.image.name, spec.imageId, spec.instanceType, spec.subnetId, spec.securityGroupId, spec.userData]))
+    .digest('hex')
+    .slice(0, 40);
+  return `asgw-bake-${digest}-${attempt}`;
+}
+
+const alive = (i: Instance) => i.state === 'pending' || i.state === 'running';
+
+/** Launches the bake instance (or gets back the one a previous try of this launch made). */
+export async function launchBakeInstance(ctx: StepContext, spec: LaunchSpec): Promise<Instance> {
+  const { config, aws } = ctx;
+  const name = bakeNames(config).instance;
+  const tags = [...stackTags(config, name), { Key: ROLE_TAG, Value: 'bake' }, { Key: IMAGE_NAME_TAG, Value: config.image.name }];
+  let last: Instance | undefined;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    ctx.progress.update(`launching the bake instance (${spec.instanceType})`);
+    last = await aws.compute.runInstance({
+      imageId: spec.imageId, instanceType: spec.instanceType, subnetId: spec.subnetId, securityGroupIds: [spec.securityGroupId],
+      userData: spec.userData, clientToken: bakeClientToken(config, spec, attempt), tags, volumeTags: stackTags(config, name),
+    });
+    if (alive(last)) return last;
+    // The token's instance was ended meanwhile (by hand, say): EC2 keeps answering with it, so take the next token.
+  }
+  throw new WizardError(`bake: the bake instance ${last?.id ?? ''} is ${last?.state ?? 'gone'} right after launch${last?.stateReason ? ` (${last.stateReason})` : ''}`, 'run the bake again; if it keeps failing, try another --instance-type');
+}
+
+function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const l = lines[lines.length - 1] ?? '';
+  return l.length > 120 ? `${l.slice(0, 117)}…` : l;
+}
+
+/**
+ * Waits until the user data has finished for real: its last line echoes the marker to the
+ * console. The console output is read live where the type allows (Nitro); on Xen types such as
+ * t2.micro EC2 posts it only around state changes, so the marker file is also fetched over HTTP
+ * from the instance's public IP (the bake group admits the caller on port 80).
+ */
+export async function waitForUserData(ctx: StepContext, instance: Instance, latestConsole: boolean): Promise<void> {
+  const { aws, web } = ctx;
+  const url = instance.publicIp ? `http://${instance.publicIp}${USER_DATA_DONE_PATH}` : undefined;
+  await poll(async () => {
+    const out = await aws.compute.consoleOutput(instance.id, latestConsole);
+    if (out.text.includes(USER_DATA_DONE_MARKER)) return { done: true, value: undefined };
+    if (url) {
+      const r = await web.get(url, 3000);
+      if (r.status === 200 && r.body.includes(USER_DATA_DONE_MARKER)) return { done: true, value: undefined };
+    }
+    const tail = lastLine(out.text);
+    return {
+      done: false,
+      pending: `no ${USER_DATA_DONE_MARKER} line in the console output of ${instance.id} yet${tail ? ` (last line: ${tail})` : ' (no output yet)'}` +
+        (url ? `, nor at ${url}` : ''),
+    };
+  }, {
+    what: `the user data of bake instance ${instance.id} to finish`,
+    maxWaitSeconds: ctx.maxWaitSeconds,
+    minDelay: ctx.minDelay,
+    maxDelay: ctx.maxDelay,
+    onPending: (_p, s) => ctx.progress.update(`waiting for the user data to finish (${s} s)`),
+    suggestion: `the instance is left running: see its console (aws ec2 get-console-output --instance-id ${instance.id} --latest); ` +
+      `a --user-data file must end by echoing ${USER_DATA_DONE_MARKER} to /dev/console; run the bake again to resume`,
+  });
+}
+
+/**
+ * Terminates the bake instances and waits until they (and any already shutting down) are gone,
+ * then deletes the bake group, retrying while EC2 still counts it as in use.
+ */
+export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; alsoWaitFor: string[]; securityGroupId?: string }): Promise<void> {
+  const { aws } = ctx;
+  if (p.terminate.length) {
+    ctx.progress.update(`terminating the bake instance ${p.terminate.join(', ')}`);
+    await aws.compute.terminateInstances(p.terminate);
+  }
+  const all = [...p.terminate, ...p.alsoWaitFor];
+  if (all.length) {
+    ctx.progress.update('waiting for the bake instance to terminate');
+    await aws.compute.waitUntilTerminated(all, waitOpts(ctx));
+  }
+  const sgId = p.securityGroupId;
+  if (!sgId) return;
+  ctx.progress.update(`deleting the bake security group ${sgId}`);
+  await poll(async () => {
+    try {
+      await aws.network.deleteSecurityGroup(sgId);
+    } catch (err) {
+      if (isAwsError(err, 'InvalidGroup.NotFound')) return { done: true, value: undefined };
+      // A terminated instance's network interface can hold the group for a while longer.
+      if (isAwsError(err, 'DependencyViolation')) return { done: false, pending: `${sgId} is still in use (DependencyViolation)` };
+      throw err;
+    }
+    return { done: true, value: undefined };
+  }, { what: `the bake security group ${sgId} to be deletable`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay });
+}
