@@ -190,21 +190,21 @@ export class Ec2ComputeApi {
 
   async waitUntilRunning(ids: string[], wait: WaitOptions): Promise<void> {
     await this.wait(`instance ${ids.join(', ')} to run`, wait,
-      () => waitUntilInstanceRunning({ client: this.client, ...wait }, { InstanceIds: ids }),
+      (w) => waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids }),
       () => this.describeStates(ids));
   }
 
   /** Both status checks `ok` (AWS: 2–4 minutes after running). */
   async waitUntilStatusOk(ids: string[], wait: WaitOptions): Promise<void> {
     await this.wait(`instance ${ids.join(', ')} to pass its status checks`, wait,
-      () => waitUntilInstanceStatusOk({ client: this.client, ...wait }, { InstanceIds: ids }),
+      (w) => waitUntilInstanceStatusOk({ client: this.client, ...w }, { InstanceIds: ids }),
       async () => (await this.instanceStatus(ids)).map((s) => `${s.id} ${s.state}, instance check ${s.instanceStatus}, system check ${s.systemStatus}`).join('; ') || 'no status yet');
   }
 
   async waitUntilTerminated(ids: string[], wait: WaitOptions): Promise<void> {
     if (!ids.length) return;
     await this.wait(`instance ${ids.join(', ')} to terminate`, wait,
-      () => waitUntilInstanceTerminated({ client: this.client, ...wait }, { InstanceIds: ids }),
+      (w) => waitUntilInstanceTerminated({ client: this.client, ...w }, { InstanceIds: ids }),
       () => this.describeStates(ids));
   }
 
@@ -250,7 +250,7 @@ export class Ec2ComputeApi {
   /** Waits until the image is `available` (AWS: 3–10 minutes for an 8 GB root volume). */
   async waitUntilImageAvailable(id: string, wait: WaitOptions): Promise<void> {
     await this.wait(`image ${id} to become available`, wait,
-      () => waitUntilImageAvailable({ client: this.client, ...wait }, { ImageIds: [id] }),
+      (w) => waitUntilImageAvailable({ client: this.client, ...w }, { ImageIds: [id] }),
       async () => {
         const img = await this.imageById(id);
         return img ? `${img.state}${img.stateReason ? ` (${img.stateReason})` : ''}` : 'not found';
@@ -301,13 +301,17 @@ export class Ec2ComputeApi {
    * pending, read afresh (the waiter's own error is a JSON dump). An AWS error met while
    * describing (no permission, say) goes on as it is.
    */
-  private async wait(what: string, wait: WaitOptions, run: () => Promise<unknown>, pending: () => Promise<string>): Promise<void> {
+  private async wait(what: string, wait: WaitOptions, run: (w: WaitOptions) => Promise<unknown>, pending: () => Promise<string>): Promise<void> {
+    // The SDK refuses a bound not above the first delay; a short bound still gets one retry.
+    const w = { ...wait, maxWaitTime: Math.max(wait.maxWaitTime, wait.minDelay + 1) };
     try {
-      await run();
+      await run(w);
     } catch (err) {
-      if (err instanceof WizardError || (err && typeof err === 'object' && '$metadata' in err)) throw err;
+      const e = err as Error;
+      const fromWaiter = e.name === 'TimeoutError' || e.message?.startsWith('{');
+      if (err instanceof WizardError || (err && typeof err === 'object' && '$metadata' in err) || !fromWaiter) throw err;
       const now = await pending();
-      if ((err as Error).name === 'TimeoutError') throw new TimeoutError(`timed out after ${wait.maxWaitTime} s waiting for ${what}: now ${now}`);
+      if (e.name === 'TimeoutError') throw new TimeoutError(`timed out after ${w.maxWaitTime} s waiting for ${what}: now ${now}`);
       throw new WizardError(`gave up waiting for ${what}: now ${now}`);
     }
   }

@@ -26,7 +26,7 @@ function optionOf(spec: FlagSpec): Option {
   return o;
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   if (!value.trim()) throw new InvalidArgumentError('a group name may not be empty.');
   return [...previous, value];
 }
@@ -36,7 +36,7 @@ export function registerNotify(program: Command, deps: Deps, setExit: (code: num
   const cmd = program
     .command('notify')
     .description('wire Auto Scaling groups (any in the region, ours or not) to an SNS topic for launch and terminate events; only what is missing is written')
-    .option('--group <name>', 'an Auto Scaling group to wire (repeat for more)', collect, [] as string[])
+    .option('--group <name>', 'an Auto Scaling group to wire (repeat for more)', collect)
     .option('--all', 'every Auto Scaling group in the region')
     .option('--remove', 'unwire the chosen groups from the topic (DeleteNotificationConfiguration)')
     .option('--adopt', 'take over a same-named topic that asg-wizard did not create (tags it)');

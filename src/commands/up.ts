@@ -10,6 +10,7 @@ import { askUp } from '../prompts/questions.js';
 import { applySteps, planSteps, type StepResult } from '../engine/graph.js';
 import type { PlanRow, StepId } from '../engine/types.js';
 import { ALL_STEPS } from '../steps/index.js';
+import type { VerifyOut } from '../steps/outputs.js';
 import { hasChanges, planDocument, renderPlan, renderTotals } from '../ui/render-plan.js';
 import { callerAccount, createRun, stepContext, type Deps, type GlobalOptions, type Run } from './context.js';
 
@@ -43,7 +44,7 @@ export async function approveAdoptions(run: Run, config: StackConfig, rows: Plan
   }
 }
 
-function checkConflicts(rows: PlanRow[]): void {
+export function checkConflicts(rows: PlanRow[]): void {
   const conflicts = rows.filter((r) => r.action === 'conflict');
   if (conflicts.length) {
     throw new PlanError(`cannot build the stack as asked: ${conflicts.map((r) => `${r.name}: ${r.reason ?? 'conflict'}`).join('; ')}`);
@@ -107,10 +108,13 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
     const finalRows = allRows(applied);
     const url = (applied.get('load-balancer')?.outputs as { url?: string } | undefined)?.url;
     const writes = run.clients.writes.length;
-    if (globals.json) run.out(JSON.stringify({ ...planDocument(header, finalRows), url: url ?? null, writes }, null, 2));
+    const verified = applied.get('verify')?.outputs as VerifyOut | undefined;
+    if (globals.json) run.out(JSON.stringify({ ...planDocument(header, finalRows), url: url ?? null, writes, ...(verified ? { verify: { answers: verified.answers } } : {}) }, null, 2));
     else {
-      run.out(`${renderTotals(rows).replace(/^Plan: /, 'Applied: ').replace(/ to (create|update|adopt)/g, (_, v: string) => ` ${v === 'create' ? 'created' : v === 'update' ? 'updated' : 'adopted'}`)} ${writes} AWS writes.`);
+      run.out(`${renderTotals(rows).replace(/^Plan: /, 'Applied: ').replace(/ to (create|update|adopt|delete)/g, (_, v: string) => ` ${v === 'create' ? 'created' : v === 'update' ? 'updated' : v === 'delete' ? 'deleted' : 'adopted'}`)} ${writes} AWS writes.`);
       if (url) run.out(`URL: ${url}`);
+      // Which instance and AZ answered each GET (the verify step): the lab's "refresh the page" check.
+      verified?.answers.forEach((a, i) => run.out(`  GET ${i + 1} → ${a.instanceId ? `${a.instanceId} (${a.az ?? 'AZ unknown'})` : `HTTP ${a.status || 'no answer'}`}`));
       run.note(`Next: asg-wizard plan${run.sandbox ? ' --sandbox' : ''} shows nothing to do; asg-wizard status${run.sandbox ? ' --sandbox' : ''} shows the stack.`);
     }
     return EXIT.ok;

@@ -180,7 +180,10 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
       if (sub?.detail === PENDING && n.protocol && n.endpoint) {
         run.note(`Subscription ${n.protocol} ${endpointLabel(n.protocol, n.endpoint)} is ${PENDING}: nothing is delivered to it until its owner confirms (the link AWS sent).`);
       }
-      if (!changes) run.note(`No changes: every chosen group is already configured (${writes} writes).`);
+      if (!changes) {
+        const why = !chosen.size ? 'no group chosen' : remove ? `none of the chosen groups is wired to ${name}` : 'every chosen group is already configured';
+        run.note(`No changes: ${why} (${writes} writes).`);
+      }
       run.note(`Next: asg-wizard status${run.sandbox ? ' --sandbox' : ''} shows the wiring; the README tells how a monitor tells a scale-in from a crash.`);
     }
     return EXIT.ok;

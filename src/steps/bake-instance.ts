@@ -17,6 +17,19 @@ import { USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH } from './user-data.js';
 export const ROLE_TAG = 'asg-wizard:role';
 /** Which image a bake instance is for (a new --image-name never reuses another's instance). */
 export const IMAGE_NAME_TAG = 'asg-wizard:image-name';
+/** A digest of the user data it runs (a changed --user-data file never reuses the old instance). */
+export const USER_DATA_TAG = 'asg-wizard:user-data-sha256';
+
+/** The first 16 hex digits of the user data's SHA-256. */
+export function userDataDigest(userData: string): string {
+  return createHash('sha256').update(userData).digest('hex').slice(0, 16);
+}
+
+/** Whether a bake instance left by an interrupted run is the one this bake would launch. */
+export function isResumable(instance: Instance, config: StackConfig, userData: string): boolean {
+  return instance.tags[IMAGE_NAME_TAG] === config.image.name && instance.instanceType === config.instances.instanceType &&
+    instance.tags[USER_DATA_TAG] === userDataDigest(userData);
+}
 
 /** Names of the bake's passing resources (the instance's is the lab's: `Web server for custom AMI`). */
 export function bakeNames(config: StackConfig) {
@@ -59,7 +72,10 @@ const alive = (i: Instance) => i.state === 'pending' || i.state === 'running';
 export async function launchBakeInstance(ctx: StepContext, spec: LaunchSpec): Promise<Instance> {
   const { config, aws } = ctx;
   const name = bakeNames(config).instance;
-  const tags = [...stackTags(config, name), { Key: ROLE_TAG, Value: 'bake' }, { Key: IMAGE_NAME_TAG, Value: config.image.name }];
+  const tags = [
+    ...stackTags(config, name), { Key: ROLE_TAG, Value: 'bake' }, { Key: IMAGE_NAME_TAG, Value: config.image.name },
+    { Key: USER_DATA_TAG, Value: userDataDigest(spec.userData) },
+  ];
   let last: Instance | undefined;
   for (let attempt = 1; attempt <= 3; attempt++) {
     ctx.progress.update(`launching the bake instance (${spec.instanceType})`);

@@ -1,16 +1,98 @@
-/** TODO(stub): being written. */
-import type { Step } from '../engine/types.js';
-import type { VerifyOut } from './outputs.js';
+/**
+ * Verify: the lab's last step done by the tool. Waits until the group's targets are healthy in
+ * at least two Availability Zones, then GETs the load balancer's URL several times and reports
+ * which instance, in which AZ, answered each time (the page the lab's user data serves names
+ * both). It writes nothing, has no plan rows, and runs after every apply (`alwaysApply`).
+ */
+import type { StackConfig } from '../config/schema.js';
+import type { TargetHealth } from '../aws/elbv2.js';
+import { poll } from '../aws/poll.js';
+import type { Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
+import { WizardError } from '../errors.js';
+import type { AutoScalingOut, VerifyOut } from './outputs.js';
+import type { LoadBalancerOut } from './load-balancer.js';
 
-export const verifyStep: Step<unknown, VerifyOut> = {
+export interface VerifyFound {
+  /** Target health as found before the run (shown by nothing; read so a plan costs what status costs). */
+  targets: TargetHealth[];
+}
+
+/** How many GETs: enough for a round-robin to reach every healthy target twice, within bounds. */
+const MIN_GETS = 4;
+const MAX_GETS = 8;
+
+/** Which instance and AZ a page names ("Instance: i-…", "Instance ID i-…", "Availability Zone: ap-…-2a"), tags and all. */
+export function parseAnswer(body: string): { instanceId?: string; az?: string } {
+  const text = body.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ');
+  const id = /Instance(?:[\s_-]*Id)?\s*[:=]?\s*(i-[0-9a-f]{8,17})\b/i.exec(text)?.[1] ?? /\b(i-[0-9a-f]{17}|i-[0-9a-f]{8})\b/.exec(text)?.[1];
+  const az = /Availability[\s_-]*Zone\s*[:=]?\s*([a-z]{2}(?:-[a-z]+)+-\d+[a-z])\b/i.exec(text)?.[1] ?? /\b([a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b/.exec(text)?.[1];
+  return { ...(id ? { instanceId: id } : {}), ...(az ? { az } : {}) };
+}
+
+async function detect(ctx: StepContext, deps: Outputs): Promise<VerifyFound> {
+  const tgArn = (deps['load-balancer'] as Partial<LoadBalancerOut> | undefined)?.targetGroupArn;
+  return { targets: tgArn ? await ctx.aws.elbv2.targetHealth(tgArn) : [] };
+}
+
+function plan(): PlanRow[] {
+  return [];
+}
+
+/** Waits until the group's targets are healthy in as many AZs as it can be (two, or fewer for a group of one). */
+async function waitForHealthyTargets(ctx: StepContext, groupName: string, tgArn: string): Promise<number> {
+  const { aws } = ctx;
+  return poll(async () => {
+    const [g, targets] = await Promise.all([aws.autoscaling.findGroup(groupName), aws.elbv2.targetHealth(tgArn)]);
+    if (!g) throw new WizardError(`verify: Auto Scaling group ${groupName} does not exist`);
+    const azOf = new Map(g.instances.map((i) => [i.id, i.az]));
+    const ours = targets.filter((t) => azOf.has(t.id));
+    const healthy = ours.filter((t) => t.state === 'healthy');
+    const azs = new Set(healthy.map((t) => t.az ?? azOf.get(t.id)));
+    const groupAzs = new Set(g.instances.filter((i) => i.lifecycle === 'InService').map((i) => i.az));
+    const need = Math.min(2, g.desired, Math.max(1, groupAzs.size));
+    if (g.desired === 0 || (healthy.length > 0 && azs.size >= need)) return { done: true, value: healthy.length };
+    const states = ours.map((t) => `${t.id} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', ') || 'no targets registered yet';
+    return { done: false, pending: `healthy in ${azs.size} of ${need} AZs: ${states}` };
+  }, {
+    what: `the targets of ${groupName} to be healthy in two AZs`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay,
+    onPending: (p, s) => ctx.progress.update(`${p} (${s} s)`),
+    suggestion: 'targets turn healthy once the instances serve HTTP on port 80 (the baked image\'s web server); asg-wizard status shows each target\'s state and reason',
+  });
+}
+
+async function apply(ctx: StepContext, _found: VerifyFound, _rows: PlanRow[], deps: Outputs): Promise<VerifyOut> {
+  const lb = deps['load-balancer'] as LoadBalancerOut | undefined;
+  const group = (deps['auto-scaling'] as Partial<AutoScalingOut> | undefined)?.groupName ?? ctx.config.asg.name;
+  if (!lb?.url || !lb.targetGroupArn) return { url: lb?.url ?? '', answers: [] };
+  const healthy = await waitForHealthyTargets(ctx, group, lb.targetGroupArn);
+  if (healthy === 0) return { url: lb.url, answers: [] };
+  const count = Math.min(MAX_GETS, Math.max(MIN_GETS, 2 * healthy));
+  const answers: VerifyOut['answers'] = [];
+  for (let i = 1; i <= count; i++) {
+    ctx.progress.update(`GET ${lb.url} (${i}/${count})`);
+    const res = await ctx.web.get(lb.url);
+    answers.push({ status: res.status, ...(res.status === 200 ? parseAnswer(res.body) : {}) });
+  }
+  if (!answers.some((a) => a.status === 200)) {
+    const last = answers[answers.length - 1]!;
+    throw new WizardError(
+      `verify: ${lb.url} did not answer 200 in ${count} tries (last: ${last.status || 'no answer'})`,
+      'the targets are healthy, so check the load balancer\'s security group admits you on port 80 and its listener forwards to the target group',
+    );
+  }
+  return { url: lb.url, answers };
+}
+
+export const verifyStep: Step<VerifyFound, VerifyOut> = {
   id: 'verify',
   title: 'Verify',
   needs: ['auto-scaling', 'load-balancer'],
-  enabled: () => false,
-  detect: async () => undefined,
-  plan: () => [],
-  outputs: () => ({}),
-  apply: async () => {
-    throw new Error('not implemented');
+  alwaysApply: true,
+  detect,
+  plan,
+  outputs: (_config: StackConfig, _found, deps) => {
+    const url = (deps['load-balancer'] as Partial<LoadBalancerOut> | undefined)?.url;
+    return url ? { url, answers: [] } : {};
   },
+  apply,
 };
