@@ -140,6 +140,13 @@ export async function main(argv: string[]): Promise<void> {
     env: process.env,
     isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
   };
+  // `asg-wizard status | head`: a reader that stops early is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw err;
+    });
+  }
   process.once('SIGINT', () => {
     process.stderr.write('\ninterrupted: run the same command again to finish from where it stopped\n');
     process.exit(EXIT.interrupted);

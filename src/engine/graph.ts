@@ -132,5 +132,5 @@ function stepCtx(ctx: StepContext, id: StepId, observer: RunObserver): StepConte
 function summarize(rows: PlanRow[]): string {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
-  return [...counts].map(([a, n]) => `${n} ${a === 'reuse' ? 'unchanged' : a === 'create' ? 'created' : a === 'update' ? 'updated' : a === 'adopt' ? 'adopted' : a}`).join(', ');
+  return [...counts].map(([a, n]) => `${n} ${a === 'reuse' ? 'unchanged' : a === 'create' ? 'created' : a === 'update' ? 'updated' : a === 'adopt' ? 'adopted' : a === 'delete' ? 'deleted' : a}`).join(', ');
 }
