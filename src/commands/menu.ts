@@ -1,4 +1,4 @@
-/** `asg-wizard` alone in a terminal: what to do? */
+/** `asg-wizard` alone in a terminal: what to do? The answer is run as that command. */
 import { select } from '@inquirer/prompts';
 import type { Deps } from './context.js';
 
@@ -7,8 +7,11 @@ export async function chooseCommand(deps: Deps): Promise<string> {
     {
       message: 'What do you want to do?',
       choices: [
-        { name: 'Build or update the stack (up)', value: 'up' },
-        { name: 'See the plan, change nothing (plan)', value: 'plan' },
+        { name: 'Build or update the stack', value: 'up', description: 'asg-wizard up' },
+        { name: 'See the plan, change nothing', value: 'plan', description: 'asg-wizard plan' },
+        { name: 'See the stack as it is', value: 'status', description: 'asg-wizard status' },
+        { name: 'Wire Auto Scaling notifications to SNS', value: 'notify', description: 'asg-wizard notify' },
+        { name: 'Bake a new image', value: 'bake', description: 'asg-wizard bake' },
       ],
     },
     { output: deps.stderr },

@@ -52,6 +52,13 @@ describe('interactive up in a real terminal (tmux)', () => {
     expect(vpc).toBeDefined();
     const subnetNames = world.ec2.subnets.filter((s) => s.vpcId === vpc!.id).map((s) => s.tags.find((t) => t.Key === 'Name')?.Value).sort();
     expect(subnetNames).toEqual(['Private subnet A', 'Private subnet C', 'Public subnet A', 'Public subnet C']);
+    // The whole lab: the baked image, the template, the group with two instances in two AZs.
+    expect(world.ec2.images.filter((i) => i.name === 'Web Server v1')).toHaveLength(1);
+    expect(world.ec2.launchTemplates.map((t) => t.name)).toEqual(['Web']);
+    const group = world.autoscaling.groups.find((g) => g.name === 'Web-ASG')!;
+    expect([group.minSize, group.desiredCapacity, group.maxSize]).toEqual([2, 2, 4]);
+    expect(group.instances.filter((i) => i.lifecycle === 'InService').map((i) => i.az).sort()).toEqual(['ap-northeast-2a', 'ap-northeast-2c']);
+    expect(screen).toMatch(/GET 1 → i-\S+ \(ap-northeast-2[ac]\)/);
   }, 120_000);
 
   it('choosing an existing VPC and non-default subnets builds the load balancer in them', async () => {
@@ -75,6 +82,31 @@ describe('interactive up in a real terminal (tmux)', () => {
     expect(alb.subnetIds.sort()).toEqual([subnets[2]!.id, subnets[3]!.id].sort());
     expect(world.ec2.vpcs.some((v) => v.tags.some((t) => t.Value === 'VPC-Lab'))).toBe(false);
   }, 120_000);
+
+  it('the bare command asks what to do and goes on as that command', async () => {
+    const file = tmpSandboxFile();
+    term = new Terminal(`node ${BIN} --sandbox ${file}`);
+    await term.waitFor(/\? What do you want to do\?/);
+    term.send('Down', 'Down');
+    await term.waitFor(/❯ See the stack as it is/);
+    term.send('Enter');
+    const screen = await term.waitFor(/\[exit \d+\]/);
+    expect(screen).toMatch(/\[exit 0\]/);
+    // A fresh account has no stack: status says so instead of failing.
+    expect(screen).toMatch(/Web/);
+  }, 60_000);
+
+  it('Ctrl-C at a question stops with exit 130 and writes nothing', async () => {
+    const file = tmpSandboxFile();
+    term = new Terminal(`node ${BIN} up --sandbox ${file}`);
+    await term.waitFor(/\? VPC for the stack/);
+    term.send('C-c');
+    const screen = await term.waitFor(/\[exit \d+\]/);
+    expect(screen).toMatch(/interrupted/);
+    expect(screen).toMatch(/\[exit 130\]/);
+    const world = JSON.parse(readFileSync(file, 'utf8')) as World;
+    expect(world.calls.filter((c) => c.mutating)).toEqual([]);
+  }, 60_000);
 
   it('without a terminal, the bare command prints the help', async () => {
     const { execFileSync } = await import('node:child_process');
