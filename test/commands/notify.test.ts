@@ -3,6 +3,7 @@
  * else" (the SDK on the same sandbox file), wired, re-run, partly wired, scaled in.
  */
 import { describe, it, expect, afterEach } from 'vitest';
+import { LB_ARN, TG_ARN, pushLoadBalancer } from '../helpers/fixtures.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,8 +20,6 @@ import { classifyNotification } from '../../src/notifications/classify.js';
 import type { World } from '../../src/sandbox/types.js';
 
 const LT_ID = 'lt-0a1b2c3d4e5f60718';
-const TG_ARN = 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/web-tg/0123456789abcdef';
-const LB_ARN = 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/web-alb/0123456789abcdef';
 const OUR_TOPIC = 'arn:aws:sns:ap-northeast-2:123456789012:Web-ASG-events';
 const ALL_TYPES = [
   'autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
@@ -44,20 +43,7 @@ function lab(w: World): void {
     id: LT_ID, name: 'web-lt', defaultVersion: 1, latestVersion: 1, createdAt: now, tags: [],
     versions: [{ number: 1, createdAt: now, data: { ImageId: image.id, InstanceType: 't3.micro', SecurityGroupIds: [sg.id], MetadataOptions: { HttpTokens: 'required' } } }],
   });
-  w.elbv2.loadBalancers.push({
-    arn: LB_ARN, name: 'web-alb', dnsName: 'web-alb-1.ap-northeast-2.elb.amazonaws.com', scheme: 'internet-facing', type: 'application',
-    vpcId: w.ec2.vpcs[0]!.id, subnetIds: w.ec2.subnets.slice(0, 2).map((s) => s.id), securityGroupIds: [sg.id], ipAddressType: 'ipv4',
-    createdAt: now - 600_000, activeAt: now - 300_000, tags: [],
-  });
-  w.elbv2.targetGroups.push({
-    arn: TG_ARN, name: 'web-tg', protocol: 'HTTP', port: 80, vpcId: w.ec2.vpcs[0]!.id, targetType: 'instance',
-    healthCheck: { protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
-    deregistrationDelaySeconds: 300, targets: [], createdAt: now - 600_000, tags: [],
-  });
-  w.elbv2.listeners.push({
-    arn: `${LB_ARN.replace(':loadbalancer/', ':listener/')}/abcdef0123456789`, loadBalancerArn: LB_ARN, protocol: 'HTTP', port: 80,
-    certificateArns: [], defaultActions: [{ Type: 'forward', TargetGroupArn: TG_ARN }], tags: [],
-  });
+  pushLoadBalancer(w, now, sg.id);
 }
 
 /** A sandbox file with the lab's pieces and these groups (empty unless `over` says otherwise). */

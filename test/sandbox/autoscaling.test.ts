@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { LB_ARN, TG_ARN, pushLoadBalancer } from '../helpers/fixtures.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,6 @@ function tmpFile() {
 }
 
 const LT_ID = 'lt-0a1b2c3d4e5f60718';
-const TG_ARN = 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/web-tg/0123456789abcdef';
-const LB_ARN = 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/web-alb/0123456789abcdef';
 const TOPIC = 'arn:aws:sns:ap-northeast-2:123456789012:web-asg-topic';
 
 /** A sandbox with a launch template, a target group behind an active ALB, and an SNS topic, pushed straight into the world. */
@@ -63,20 +62,7 @@ function setup(latencyScale?: number) {
       },
     }],
   });
-  w.elbv2.loadBalancers.push({
-    arn: LB_ARN, name: 'web-alb', dnsName: 'web-alb-1.ap-northeast-2.elb.amazonaws.com', scheme: 'internet-facing', type: 'application',
-    vpcId: w.ec2.vpcs[0]!.id, subnetIds: w.ec2.subnets.slice(0, 2).map((s) => s.id), securityGroupIds: [sg.id], ipAddressType: 'ipv4',
-    createdAt: now - 600_000, activeAt: now - 300_000, tags: [],
-  });
-  w.elbv2.targetGroups.push({
-    arn: TG_ARN, name: 'web-tg', protocol: 'HTTP', port: 80, vpcId: w.ec2.vpcs[0]!.id, targetType: 'instance',
-    healthCheck: { protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
-    deregistrationDelaySeconds: 300, targets: [], createdAt: now - 600_000, tags: [],
-  });
-  w.elbv2.listeners.push({
-    arn: `${LB_ARN.replace(':loadbalancer/', ':listener/')}/abcdef0123456789`, loadBalancerArn: LB_ARN, protocol: 'HTTP', port: 80,
-    certificateArns: [], defaultActions: [{ Type: 'forward', TargetGroupArn: TG_ARN }], tags: [],
-  });
+  pushLoadBalancer(w, now, sg.id);
   w.sns.topics.push({ arn: TOPIC, name: 'web-asg-topic', attributes: {}, tags: [] });
   const subnets = w.ec2.subnets.slice(0, 2);
   const asg = aws.autoscaling;
