@@ -123,3 +123,22 @@ describe('throttling', () => {
     expect(clean.writes).toEqual([]);
   }, 300_000);
 });
+
+describe('--save-config', () => {
+  it('writes the answers to a YAML file that --config replays to the same stack', async () => {
+    const file = tmpSandboxFile();
+    const saved = file.replace(/sandbox\.json$/, 'answers.yaml');
+    const first = await runWizard(file, ['up', '--yes', '--stack', 'Shop', '--max-size', '5', '--cpu-target', '45', '--save-config', saved]);
+    expect(first.stderr).not.toMatch(/^error:/m);
+    const { readFileSync } = await import('node:fs');
+    const yaml = readFileSync(saved, 'utf8');
+    expect(yaml).toMatch(/^stack: Shop$/m);
+    expect(yaml).toMatch(/^ {2}maxSize: 5$/m);
+    expect(yaml).toMatch(/^ {2}cpuTarget: 45$/m);
+    const replay = await runWizard(file, ['plan', '--config', saved, '--detailed-exitcode']);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/Plan for stack Shop/);
+    const again = await runWizard(file, ['up', '--yes', '--config', saved]);
+    expect(again.writes).toEqual([]);
+  }, 120_000);
+});
