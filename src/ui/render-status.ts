@@ -4,6 +4,8 @@
  * `exists`, `activities`, `instanceRefresh` and the subscriptions are additions.
  */
 
+import { classifyNotification } from '../notifications/classify.js';
+
 export interface StatusSubscription { protocol: string; endpoint: string; pending: boolean }
 
 export interface StackStatus {
@@ -32,6 +34,19 @@ export function emptyStatus(stack: string, region: string): StackStatus {
     stack, region, exists: false, url: null, group: null, targets: [], policies: [], notifications: [], image: null,
     launchTemplate: null, activities: [], instanceRefresh: null,
   };
+}
+
+/**
+ * What a monitor should make of an activity, read from its Cause exactly as it would read the
+ * notification: a scale-in is planned, a health replacement may be a crash.
+ */
+export function activityKind(a: { description: string; cause: string }): string {
+  const event = /^Terminating/.test(a.description) ? 'autoscaling:EC2_INSTANCE_TERMINATE' : /^Launching/.test(a.description) ? 'autoscaling:EC2_INSTANCE_LAUNCH' : '';
+  if (!event) return '';
+  const kind = classifyNotification({ Event: event, Cause: a.cause }).kind;
+  if (kind === 'scale-in') return 'scale-in: planned, not a crash';
+  if (kind === 'health-replacement') return 'health replacement: possibly a crash';
+  return '';
 }
 
 const shortType = (t: string) => t.replace(/^autoscaling:(EC2_INSTANCE_)?/, '').toLowerCase();
@@ -67,7 +82,7 @@ export function renderStatus(s: StackStatus, names: { alb: string; asg: string; 
   } else if (s.group) out.push('Scaling policies: none');
   if (s.activities.length) {
     out.push(`Recent activities (newest first):`);
-    out.push(...table(s.activities.map((a) => [when(a.start), a.status, a.description])));
+    out.push(...table(s.activities.map((a) => [when(a.start), a.status, a.description, activityKind(a)])));
   }
   if (s.notifications.length) {
     out.push('Notifications:');
