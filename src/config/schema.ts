@@ -88,7 +88,7 @@ export const StackInput = z
     asg: z.strictObject({
         name: z.string().min(1).max(255).regex(/^[^:]+$/, 'Auto Scaling group names may not contain ":"').optional(),
         minSize: z.number().int().min(0).max(1000).default(2),
-        desiredCapacity: z.number().int().min(0).max(1000).default(2),
+        desiredCapacity: z.number().int().min(0).max(1000).optional(),
         maxSize: z.number().int().min(1).max(1000).default(4),
         healthCheckGracePeriod: z.number().int().min(0).max(7200).default(300),
         cpuTarget: z.number().gt(0, 'must be above 0').max(100, 'must be at most 100').default(30),
@@ -109,13 +109,13 @@ export const StackInput = z
   .superRefine((c, ctx) => {
     const { minSize, desiredCapacity, maxSize } = c.asg;
     if (minSize > maxSize) ctx.addIssue({ code: 'custom', path: ['asg', 'minSize'], message: `must be ≤ max size ${maxSize}`, input: minSize });
-    // With min > max no desired capacity fits; that one issue is the user's to fix.
-    if (minSize <= maxSize && (desiredCapacity < minSize || desiredCapacity > maxSize)) {
+    // Only a desired capacity that was given is checked: left out, it follows min and max.
+    if (desiredCapacity !== undefined && minSize <= maxSize && (desiredCapacity < minSize || desiredCapacity > maxSize)) {
       ctx.addIssue({ code: 'custom', path: ['asg', 'desiredCapacity'], message: `must be between min size ${minSize} and max size ${maxSize}`, input: desiredCapacity });
     }
     const n = c.notifications;
     if (n.endpoint && !n.protocol) ctx.addIssue({ code: 'custom', path: ['notifications', 'protocol'], message: 'a subscription endpoint needs its protocol (email, https, http, sqs, lambda)', input: undefined });
-    if (n.protocol && !n.endpoint) ctx.addIssue({ code: 'custom', path: ['notifications', 'endpoint'], message: `a ${n.protocol} subscription needs an endpoint`, input: undefined });
+    if (n.protocol && !n.endpoint) ctx.addIssue({ code: 'custom', path: ['notifications', 'endpoint'], message: `${/^[aeiou]/.test(n.protocol) ? 'an' : 'a'} ${n.protocol} subscription needs an endpoint`, input: undefined });
     if (n.protocol && n.endpoint) {
       const problem = endpointProblem(n.protocol, n.endpoint);
       if (problem) ctx.addIssue({ code: 'custom', path: ['notifications', 'endpoint'], message: problem, input: n.endpoint });
@@ -158,9 +158,12 @@ export type StackConfig = Parsed & {
   image: Required<Pick<Parsed['image'], 'name'>> & Parsed['image'];
   launchTemplate: { name: string };
   /** `desiredCapacityGiven`: the desired capacity came from a flag, the file or an answer (not the default), so `up` may set it on an existing group. */
-  asg: Required<Pick<Parsed['asg'], 'name' | 'instanceName'>> & Parsed['asg'] & { desiredCapacityGiven?: boolean };
+  asg: Required<Pick<Parsed['asg'], 'name' | 'instanceName' | 'desiredCapacity'>> & Parsed['asg'] & { desiredCapacityGiven?: boolean };
   notifications: Required<Pick<Parsed['notifications'], 'topicName'>> & Parsed['notifications'];
 };
+
+/** The lab's desired capacity. */
+const LAB_DESIRED = 2;
 
 /** The lab's names for a stack: `Web` gives exactly the lab's (Web-ALB, ASG-Web-Inst-SG, …). */
 export function defaultNames(stack: string) {
@@ -186,7 +189,11 @@ export function withDefaultNames(c: Parsed): StackConfig {
     instances: { ...c.instances, securityGroupName: c.instances.securityGroupName ?? d['instances.securityGroupName'] },
     image: { ...c.image, name: c.image.name ?? d['image.name'] },
     launchTemplate: { name: c.launchTemplate.name ?? d['launchTemplate.name'] },
-    asg: { ...c.asg, name: c.asg.name ?? d['asg.name'], instanceName: c.asg.instanceName ?? d['asg.instanceName'] },
+    asg: {
+      ...c.asg, name: c.asg.name ?? d['asg.name'], instanceName: c.asg.instanceName ?? d['asg.instanceName'],
+      // The lab's 2, kept within min..max (AWS itself defaults desired to min).
+      desiredCapacity: c.asg.desiredCapacity ?? Math.min(Math.max(LAB_DESIRED, c.asg.minSize), c.asg.maxSize),
+    },
     notifications: { ...c.notifications, topicName: c.notifications.topicName ?? d['notifications.topicName'] },
   };
 }

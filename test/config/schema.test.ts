@@ -187,7 +187,7 @@ describe('validation messages', () => {
 
   it('an endpoint without a protocol, and a protocol without an endpoint, are refused', () => {
     expect(usageError({ notifications: { endpoint: 'a@b.example' } }).message).toContain('--subscription-protocol (notifications.protocol) = (missing)');
-    expect(usageError({ notifications: { protocol: 'email' } }).message).toContain('--subscription-endpoint (notifications.endpoint) = (missing): a email subscription needs an endpoint');
+    expect(usageError({ notifications: { protocol: 'email' } }).message).toContain('--subscription-endpoint (notifications.endpoint) = (missing): an email subscription needs an endpoint');
   });
 
   it('the same subnet as public and private is refused', () => {
@@ -222,5 +222,17 @@ describe('endpointProblem', () => {
       'invalid input: --subscription-endpoint (notifications.endpoint) = "http://x.example": must be an https:// URL',
     );
     expect(validateConfig({ notifications: { protocol: 'email', endpoint: 'ops@example.com' } }).notifications.endpoint).toBe('ops@example.com');
+  });
+});
+
+describe('desired capacity left out follows min and max', () => {
+  it.each([
+    [{}, 2],
+    [{ asg: { minSize: 3, maxSize: 6 } }, 3],
+    [{ asg: { minSize: 1, maxSize: 1 } }, 1],
+    [{ asg: { minSize: 0, maxSize: 4 } }, 2],
+  ])('%j → desired %i', async (input, desired) => {
+    const { validateConfig } = await import('../../src/config/load.js');
+    expect(validateConfig(input).asg.desiredCapacity).toBe(desired);
   });
 });
