@@ -2,7 +2,7 @@
 // npm run bench: times and peak memory of the built CLI against the sandbox, as a user runs it
 // (a new process each time). Prints figures and ratios; timing is for a benchmark, never a test.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -45,6 +45,13 @@ try {
   run(['up', '--yes', '--sandbox', file]);
   const secondUp = measure('up --yes, stack already built (0 writes)', () => run(['up', '--yes', '--sandbox', file]));
   const plan = measure('plan --json, stack already built', () => run(['plan', '--json', '--sandbox', file]));
+  const calls = () => JSON.parse(readFileSync(file, 'utf8')).calls;
+  const before = calls().length;
+  run(['up', '--yes', '--sandbox', file]);
+  const rerunCalls = calls().slice(before);
+  const first = join(dir, 'fresh-0.json');
+  const firstCalls = JSON.parse(readFileSync(first, 'utf8')).calls;
+  console.log(`\nAWS calls: first up ${firstCalls.length} (${firstCalls.filter((c) => c.mutating).length} writes), re-run ${rerunCalls.length} (${rerunCalls.filter((c) => c.mutating).length} writes)`);
   console.log('\nRatios');
   console.log(`  re-run up / first up          ${(secondUp.ms / firstUp.ms).toFixed(2)}`);
   console.log(`  plan / first up               ${(plan.ms / firstUp.ms).toFixed(2)}`);
