@@ -340,6 +340,48 @@ const describeScalingActivities: Handler = (ctx, input) => {
   };
 };
 
+/** Target groups added to a running group. */
+const attachLoadBalancerTargetGroups: Handler = (ctx, input) => {
+  const g = liveGroup(ctx, input.AutoScalingGroupName);
+  const arns = checkTargetGroups(ctx, input.TargetGroupARNs);
+  if (arns.length === 0 || arns.length > 10) throw validation('TargetGroupARNs must hold 1 to 10 target groups.');
+  const added = arns.filter((a) => !g.targetGroupArns.includes(a));
+  g.targetGroupArns.push(...added);
+  // AWS registers the group's in-service instances at once; pending ones join as they come in service.
+  for (const arn of added) {
+    const tg = ctx.world.elbv2.targetGroups.find((t) => t.arn === arn)!;
+    for (const inst of g.instances.filter((i) => i.lifecycle === 'InService')) {
+      if (!tg.targets.some((t) => t.id === inst.instanceId && t.deregisteredAt === undefined)) {
+        tg.targets.push({ id: inst.instanceId, port: tg.port, az: inst.az, registeredAt: ctx.now });
+      }
+    }
+  }
+  return {};
+};
+
+/** Target groups removed from a group: its instances there start draining. */
+const detachLoadBalancerTargetGroups: Handler = (ctx, input) => {
+  const g = liveGroup(ctx, input.AutoScalingGroupName);
+  const arns = (input.TargetGroupARNs ?? []) as string[];
+  if (arns.length === 0 || arns.length > 10) throw validation('TargetGroupARNs must hold 1 to 10 target groups.');
+  const ids = new Set(g.instances.map((i) => i.instanceId));
+  for (const arn of arns.filter((a) => g.targetGroupArns.includes(a))) {
+    const tg = ctx.world.elbv2.targetGroups.find((t) => t.arn === arn);
+    for (const t of tg?.targets ?? []) {
+      if (!ids.has(t.id) || t.deregisteredAt !== undefined) continue;
+      t.deregisteredAt = ctx.now;
+      t.drainedAt = ctx.now + ctx.duration(tg!.deregistrationDelaySeconds * 1000);
+    }
+  }
+  g.targetGroupArns = g.targetGroupArns.filter((a) => !arns.includes(a));
+  return {};
+};
+
+const describeLoadBalancerTargetGroups: Handler = (ctx, input) => {
+  const g = liveGroup(ctx, input.AutoScalingGroupName);
+  return { LoadBalancerTargetGroups: g.targetGroupArns.map((arn) => ({ LoadBalancerTargetGroupARN: arn, State: 'InService' })) };
+};
+
 /** The Auto Scaling simulation: every command the product and the lab use, and the tick. */
 export const autoScalingSim: ServiceSim = {
   clientName: 'AutoScalingClient',
@@ -353,6 +395,9 @@ export const autoScalingSim: ServiceSim = {
     TerminateInstanceInAutoScalingGroup: terminateInstanceInAutoScalingGroup,
     SetInstanceHealth: setInstanceHealth,
     DescribeScalingActivities: describeScalingActivities,
+    AttachLoadBalancerTargetGroups: attachLoadBalancerTargetGroups,
+    DetachLoadBalancerTargetGroups: detachLoadBalancerTargetGroups,
+    DescribeLoadBalancerTargetGroups: describeLoadBalancerTargetGroups,
     ...configHandlers,
     ...policyHandlers,
     ...refreshHandlers,

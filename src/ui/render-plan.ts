@@ -62,7 +62,10 @@ export function renderTotals(rows: PlanRow[]): string {
 function shortId(id: string): string {
   if (!id.startsWith('arn:')) return id;
   const parts = id.split('/');
-  return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : id;
+  if (parts.length > 2) return `…/${parts.slice(-2).join('/')}`;
+  // Auto Scaling ARNs (`…:autoScalingGroup:<uuid>:autoScalingGroupName/Web-ASG`): the uuid tells them apart.
+  const uuid = /:([0-9a-f]{8})-[0-9a-f-]{27}:/.exec(id);
+  return uuid ? `…:${uuid[1]}…` : id;
 }
 
 /** The `plan --json` document (stable keys, see README). */

@@ -142,3 +142,21 @@ describe('--save-config', () => {
     expect(again.writes).toEqual([]);
   }, 120_000);
 });
+
+describe('a new target group name', () => {
+  it('moves the listener and the group to the new target group in place, then converges', async () => {
+    const file = tmpSandboxFile();
+    expect((await runWizard(file, ['up', '--yes'])).code).toBe(0);
+    const moved = await runWizard(file, ['up', '--yes', '--target-group-name', 'Web-TG2']);
+    expect(moved.stderr).not.toMatch(/^error:/m);
+    expect(moved.code).toBe(0);
+    expect(moved.writes).toEqual(expect.arrayContaining(['AutoScaling AttachLoadBalancerTargetGroups', 'AutoScaling DetachLoadBalancerTargetGroups', 'ElasticLoadBalancingV2 ModifyListener']));
+    const w = moved.sandbox!.world;
+    const tg2 = w.elbv2.targetGroups.find((t) => t.name === 'Web-TG2')!;
+    const group = w.autoscaling.groups.find((g) => g.name === 'Web-ASG')!;
+    expect(group.targetGroupArns).toEqual([tg2.arn]);
+    expect(tg2.targets.filter((t) => t.deregisteredAt === undefined).map((t) => t.id).sort()).toEqual(group.instances.map((i) => i.instanceId).sort());
+    const again = await runWizard(file, ['up', '--yes', '--target-group-name', 'Web-TG2']);
+    expect(again.writes).toEqual([]);
+  }, 120_000);
+});
