@@ -44,7 +44,7 @@ export interface GroupSettings {
 }
 
 export interface ScalingPolicy {
-  name: string; arn: string; type: string; metric?: string; targetValue?: number; disableScaleIn: boolean; enabled: boolean;
+  name: string; arn: string; type: string; metric?: string; resourceLabel?: string; targetValue?: number; disableScaleIn: boolean; enabled: boolean;
 }
 
 export interface NotificationConfiguration { groupName: string; topicArn: string; types: string[] }
@@ -94,6 +94,7 @@ function toPolicy(p: SdkPolicy): ScalingPolicy {
   return {
     name: p.PolicyName!, arn: p.PolicyARN!, type: p.PolicyType ?? 'SimpleScaling',
     ...(metric ? { metric } : {}), ...(tt?.TargetValue !== undefined ? { targetValue: tt.TargetValue } : {}),
+    ...(tt?.PredefinedMetricSpecification?.ResourceLabel ? { resourceLabel: tt.PredefinedMetricSpecification.ResourceLabel } : {}),
     disableScaleIn: !!tt?.DisableScaleIn, enabled: p.Enabled !== false,
   };
 }
@@ -218,12 +219,12 @@ export class AutoScalingApi {
   }
 
   /** Creates or replaces a target tracking policy on a predefined metric. */
-  async putTargetTrackingPolicy(groupName: string, p: { name: string; metric: string; targetValue: number; disableScaleIn: boolean }): Promise<string> {
+  async putTargetTrackingPolicy(groupName: string, p: { name: string; metric: string; resourceLabel?: string; targetValue: number; disableScaleIn: boolean }): Promise<string> {
     const res = await awsCall('PutScalingPolicy', `${groupName}/${p.name}`, () =>
       this.client.send(new PutScalingPolicyCommand({
         AutoScalingGroupName: groupName, PolicyName: p.name, PolicyType: 'TargetTrackingScaling',
         TargetTrackingConfiguration: {
-          PredefinedMetricSpecification: { PredefinedMetricType: p.metric as never },
+          PredefinedMetricSpecification: { PredefinedMetricType: p.metric as never, ...(p.resourceLabel ? { ResourceLabel: p.resourceLabel } : {}) },
           TargetValue: p.targetValue, DisableScaleIn: p.disableScaleIn,
         },
       })),

@@ -40,6 +40,7 @@ export const PARAM_FLAGS: FlagSpec[] = [
   { key: 'asg.maxSize', flag: '--max-size', kind: 'int', description: 'maximum instances (default 4)' },
   { key: 'asg.healthCheckGracePeriod', flag: '--health-check-grace-period', kind: 'int', description: 'seconds before ELB health checks count (default 300)' },
   { key: 'asg.cpuTarget', flag: '--cpu-target', kind: 'number', description: 'target tracking: average CPU % (default 30)' },
+  { key: 'asg.requestsPerTarget', flag: '--requests-per-target', kind: 'int', description: 'target tracking on ALB requests per target (per minute) instead of CPU' },
   { key: 'asg.disableScaleIn', flag: '--disable-scale-in', kind: 'bool', description: 'the scaling policy never removes instances' },
   { key: 'asg.instanceName', flag: '--instance-name', kind: 'string', description: 'Name tag the group gives its instances (default ASG-<stack>-Instance)' },
   { key: 'notifications.topicName', flag: '--topic-name', kind: 'string', description: 'SNS topic for Auto Scaling events (default <stack>-ASG-events)' },

@@ -93,6 +93,7 @@ export const StackInput = z
         healthCheckGracePeriod: z.number().int().min(0).max(7200).default(300),
         cpuTarget: z.number().gt(0, 'must be above 0').max(100, 'must be at most 100').default(30),
         disableScaleIn: z.boolean().default(false),
+        requestsPerTarget: z.number().int().min(1).max(1_000_000).optional(),
         instanceName: z.string().min(1).max(255).optional(),
       })
       .prefault({}),

@@ -32,6 +32,21 @@ const NOTIFICATION = 'AWS::AutoScaling::NotificationConfiguration';
 /** The console's default name for the policy the lab creates. */
 export const POLICY_NAME = 'Target Tracking Policy';
 const METRIC = 'ASGAverageCPUUtilization';
+const REQUESTS = 'ALBRequestCountPerTarget';
+
+/**
+ * The tracked metric: average CPU (the lab's), or requests per target, which needs the
+ * `app/<alb>/<id>/targetgroup/<tg>/<id>` label (absent in a plan while the ALB is still to be made).
+ */
+function wantedPolicy(config: StackConfig, deps: Outputs): { metric: string; targetValue: number; resourceLabel?: string; unit: string } {
+  const n = config.asg.requestsPerTarget;
+  if (n === undefined) return { metric: METRIC, targetValue: config.asg.cpuTarget, unit: '%' };
+  const lb = deps['load-balancer'] as Partial<LoadBalancerOut> | undefined;
+  const label = lb?.loadBalancerArn && lb.targetGroupArn
+    ? `${lb.loadBalancerArn.split(':loadbalancer/')[1]}/${lb.targetGroupArn.slice(lb.targetGroupArn.lastIndexOf(':') + 1)}`
+    : undefined;
+  return { metric: REQUESTS, targetValue: n, ...(label ? { resourceLabel: label } : {}), unit: 'requests per target' };
+}
 
 /** The group's tags: the Name its instances get and the stack tag, both propagated so instances are identifiable. */
 export function groupTags(config: StackConfig): GroupTag[] {
@@ -151,16 +166,19 @@ function groupRow(config: StackConfig, found: AutoScalingFound, w: Wanted): Plan
   return row('auto-scaling', changes.length ? 'update' : 'reuse', ASG, name, { id: g.arn, detail: info, changes });
 }
 
-function policyRow(config: StackConfig, found: AutoScalingFound): PlanRow {
-  const { cpuTarget, disableScaleIn } = config.asg;
-  const detail = `${METRIC} target ${cpuTarget} %${disableScaleIn ? ', scale-in disabled' : ''}`;
+function policyRow(config: StackConfig, found: AutoScalingFound, deps: Outputs): PlanRow {
+  const { disableScaleIn } = config.asg;
+  const want = wantedPolicy(config, deps);
+  const detail = `${want.metric} target ${want.targetValue} ${want.unit}${disableScaleIn ? ', scale-in disabled' : ''}`;
   const p = found.policies.find((x) => x.name === POLICY_NAME);
   if (!p) return row('auto-scaling', 'create', POLICY, POLICY_NAME, { detail });
   const changes = diff([
     ['PolicyType', p.type, 'TargetTrackingScaling'],
-    ['PredefinedMetricType', p.metric ?? null, METRIC],
-    ['TargetValue', p.targetValue ?? null, cpuTarget],
+    ['PredefinedMetricType', p.metric ?? null, want.metric],
+    ['TargetValue', p.targetValue ?? null, want.targetValue],
     ['DisableScaleIn', p.disableScaleIn, disableScaleIn],
+    // The label is unknown in a plan whose load balancer is still to be made: compare it only when known.
+    ...(want.resourceLabel ? [['ResourceLabel', p.resourceLabel ?? null, want.resourceLabel] as [string, unknown, unknown]] : []),
   ]);
   return row('auto-scaling', changes.length ? 'update' : 'reuse', POLICY, POLICY_NAME, { id: p.arn, detail, changes });
 }
@@ -194,7 +212,7 @@ function plan(config: StackConfig, found: AutoScalingFound, deps: Outputs): Plan
   const w = wanted(config, deps);
   const rows = [groupRow(config, found, w)];
   if (rows[0]!.action === 'conflict') return rows;
-  rows.push(policyRow(config, found));
+  rows.push(policyRow(config, found, deps));
   if (w.notification) rows.push(notificationRow(config, found, w.notification));
   return rows;
 }
@@ -229,7 +247,7 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     }, groupTags(config));
     if (n) await api.putNotificationConfiguration(name, n.topicArn!, n.types);
     await api.enableMetricsCollection(name);
-    await putPolicy(ctx);
+    await putPolicy(ctx, deps);
     if (hold) await api.updateGroup(name, { min: a.minSize, desired: a.desiredCapacity });
   } else {
     const d = groupDiff(config, g, w);
@@ -239,7 +257,7 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     }
     if (d.tags.length) await api.putTags(name, d.tags);
     if (d.metrics) await api.enableMetricsCollection(name);
-    if (rows.some((r) => r.type === POLICY && r.action !== 'reuse')) await putPolicy(ctx);
+    if (rows.some((r) => r.type === POLICY && r.action !== 'reuse')) await putPolicy(ctx, deps);
     if (w.targetGroupArn && !g.targetGroupArns.includes(w.targetGroupArn)) await api.attachTargetGroups(name, [w.targetGroupArn]);
     if (w.targetGroupArn) await api.detachTargetGroups(name, g.targetGroupArns.filter((arn) => arn !== w.targetGroupArn));
     if (Object.keys(d.settings).length) {
@@ -264,9 +282,12 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
   return { groupName: g.name, groupArn: g.arn };
 }
 
-async function putPolicy(ctx: StepContext): Promise<void> {
-  const { cpuTarget, disableScaleIn, name } = ctx.config.asg;
-  await ctx.aws.autoscaling.putTargetTrackingPolicy(name, { name: POLICY_NAME, metric: METRIC, targetValue: cpuTarget, disableScaleIn });
+async function putPolicy(ctx: StepContext, deps: Outputs): Promise<void> {
+  const { disableScaleIn, name } = ctx.config.asg;
+  const want = wantedPolicy(ctx.config, deps);
+  await ctx.aws.autoscaling.putTargetTrackingPolicy(name, {
+    name: POLICY_NAME, metric: want.metric, targetValue: want.targetValue, disableScaleIn, ...(want.resourceLabel ? { resourceLabel: want.resourceLabel } : {}),
+  });
 }
 
 /**

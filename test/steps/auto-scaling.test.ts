@@ -298,3 +298,23 @@ describe('verify parses the page', () => {
     expect(parseAnswer('<h1>It works!</h1>')).toEqual({});
   });
 });
+
+describe('target tracking on ALB requests per target', () => {
+  it('labels the policy with the load balancer and target group, and an update switches the metric in place', async () => {
+    const { runWizard, tmpSandboxFile } = await import('../helpers/run.js');
+    const file = tmpSandboxFile();
+    const first = await runWizard(file, ['up', '--yes', '--requests-per-target', '500']);
+    expect(first.stderr).not.toMatch(/^error:/m);
+    const w = first.sandbox!.world;
+    const policy = w.autoscaling.policies.find((p) => p.groupName === 'Web-ASG')!;
+    const spec = (policy.targetTracking as { PredefinedMetricSpecification: { PredefinedMetricType: string; ResourceLabel: string }; TargetValue: number });
+    expect(spec.PredefinedMetricSpecification.PredefinedMetricType).toBe('ALBRequestCountPerTarget');
+    expect(spec.TargetValue).toBe(500);
+    const lb = w.elbv2.loadBalancers.find((l) => l.name === 'Web-ALB')!;
+    const tg = w.elbv2.targetGroups.find((t) => t.name === 'Web-TG')!;
+    expect(spec.PredefinedMetricSpecification.ResourceLabel).toBe(`${lb.arn.split(':loadbalancer/')[1]}/${tg.arn.split(':').pop()}`);
+    expect((await runWizard(file, ['up', '--yes', '--requests-per-target', '500'])).writes).toEqual([]);
+    const back = await runWizard(file, ['plan', '--no-color']);
+    expect(back.stdout).toMatch(/PredefinedMetricType: ALBRequestCountPerTarget → ASGAverageCPUUtilization/);
+  }, 120_000);
+});
