@@ -158,11 +158,11 @@ function consoleText(ctx: SimContext, rec: InstanceRecord): { text: string; at: 
   ];
   let at = t0;
   const userData = rec.userData ? Buffer.from(rec.userData, 'base64').toString('utf8') : '';
-  if (rec.serviceUpAt !== undefined && ctx.now >= rec.serviceUpAt && userData.includes(USER_DATA_DONE_MARKER)) {
-    const up = rec.serviceUpAt - t0;
+  if (rec.userDataDoneAt !== undefined && ctx.now >= rec.userDataDoneAt && userData.includes(USER_DATA_DONE_MARKER)) {
+    const up = rec.userDataDoneAt - t0;
     lines.push(`${boot(up)} cloud-init[1780]: ${USER_DATA_DONE_MARKER}`);
-    lines.push(`${boot(up + 300)} cloud-init[1780]: Cloud-init v. 22.2.2 finished at ${stamp(rec.serviceUpAt + 300)}. Datasource DataSourceEc2.  Up ${((up + 300) / 1000).toFixed(2)} seconds`);
-    at = rec.serviceUpAt;
+    lines.push(`${boot(up + 300)} cloud-init[1780]: Cloud-init v. 22.2.2 finished at ${stamp(rec.userDataDoneAt + 300)}. Datasource DataSourceEc2.  Up ${((up + 300) / 1000).toFixed(2)} seconds`);
+    at = rec.userDataDoneAt;
   }
   return { text: `${lines.join('\r\n')}\r\n`, at };
 }

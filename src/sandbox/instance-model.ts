@@ -64,11 +64,12 @@ export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRe
   const image = w.ec2.images.find((i) => i.id === opts.imageId);
   const runningAt = ctx.now + ctx.duration(TIMES.instancePendingToRunning);
   const userData = decodeUserData(opts.userData);
+  // The user data runs to its end after boot; it serves the page only if it installs a web
+  // server (the lab's does: httpd). Finishing (the marker) and serving are different things.
+  const userDataDoneAt = userData ? runningAt + ctx.duration(TIMES.userDataFromBoot) : undefined;
   let serviceUpAt: number | undefined;
   if (image?.servesHttp) serviceUpAt = runningAt + ctx.duration(TIMES.serviceFromBootBaked);
-  else if (userData.includes(USER_DATA_DONE_MARKER) || /httpd/.test(userData)) {
-    serviceUpAt = runningAt + ctx.duration(TIMES.userDataFromBoot);
-  }
+  else if (/\b(httpd|nginx|apache2)\b/.test(userData)) serviceUpAt = userDataDoneAt;
   const index = w.ec2.instances.filter((i) => i.subnetId === subnet.id).length + 10;
   const base = subnet.cidr.split('/')[0]!.split('.').map(Number);
   const privateIp = `${base[0]}.${base[1]}.${base[2]! + Math.floor(index / 250)}.${(index % 250) + 4}`;
@@ -97,6 +98,7 @@ export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRe
     runningAt,
     checksOkAt: runningAt + ctx.duration(TIMES.instanceRunningToChecksOk),
     ...(serviceUpAt !== undefined ? { serviceUpAt } : {}),
+    ...(userDataDoneAt !== undefined ? { userDataDoneAt } : {}),
   };
   w.ec2.instances.push(rec);
   return rec;

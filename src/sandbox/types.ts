@@ -107,8 +107,10 @@ export interface InstanceRecord {
   runningAt: number;
   /** When both status checks pass (`ok`). */
   checksOkAt: number;
-  /** When the user data has finished and the web page answers (never, if it fails). */
+  /** When the web page answers (never, if nothing installs a web server). */
   serviceUpAt?: number;
+  /** When the user data has run to its end (absent without user data). */
+  userDataDoneAt?: number;
   /** Set by TerminateInstances (or by Auto Scaling): shutting-down until `terminatedAt`. */
   terminatingAt?: number;
   terminatedAt?: number;

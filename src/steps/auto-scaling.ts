@@ -1,5 +1,5 @@
 /**
- * The Auto Scaling group `Web-ASG`: the launch template's `$Default` version in the private
+ * The Auto Scaling group `Web-ASG`: the launch template's default version (by number) in the private
  * subnets, registered with `Web-TG`, ELB health checks after a grace period, min 2 / desired 2 /
  * max 4, group metrics on, `Name=ASG-Web-Instance` propagated, and the target tracking policy
  * on average CPU. Also its notification configuration (the topic comes from the notifications
@@ -84,6 +84,14 @@ function wanted(config: StackConfig, deps: Outputs): Wanted {
   };
 }
 
+/**
+ * The launch template version the group names: the template's default version by number, not
+ * `$Default` — AWS can roll an instance refresh back only for a group on a numbered version.
+ */
+function groupVersion(lt: Partial<LaunchTemplateOut> | undefined): string {
+  return lt?.defaultVersion !== undefined ? String(lt.defaultVersion) : '$Default';
+}
+
 /** `arn:…:targetgroup/Web-TG/0123…` → `Web-TG`. */
 const tgName = (arn: string) => arn.split('/')[1] ?? arn;
 
@@ -102,11 +110,19 @@ function groupDiff(config: StackConfig, g: AutoScalingGroup, w: Wanted): { chang
   const have = g.launchTemplate;
   const ltName = w.lt?.launchTemplateName ?? config.launchTemplate.name;
   const wantId = w.lt?.launchTemplateId;
+  const wantVersion = groupVersion(w.lt);
   // No id yet: the template is still to be made, so the group cannot be on it.
-  const sameLt = have?.version === '$Default' && !!wantId && (have.id ? have.id === wantId : have.name === ltName);
-  if (!sameLt) {
-    changes.push({ field: 'LaunchTemplate', from: have ? `${have.name ?? have.id}:${have.version ?? '$Default'}` : null, to: `${ltName}:$Default` });
-    if (wantId) settings.launchTemplate = { id: wantId, version: '$Default' };
+  const sameTemplate = !!wantId && (have?.id ? have.id === wantId : have?.name === ltName);
+  if (!sameTemplate || have?.version !== wantVersion) {
+    // A new version of the same template goes out by an instance refresh (which moves the group
+    // to it once healthy, or rolls back); anything else is set in place.
+    const byRefresh = sameTemplate && /^\d+$/.test(have?.version ?? '') && staleInstances(g, w.lt).length > 0;
+    changes.push({
+      field: 'LaunchTemplate',
+      from: have ? `${have.name ?? have.id}:${have.version ?? '$Default'}` : null,
+      to: `${ltName}:${wantVersion}${byRefresh ? ' (instance refresh, auto rollback)' : ''}`,
+    });
+    if (wantId && !byRefresh) settings.launchTemplate = { id: wantId, version: wantVersion };
   }
   const desired = targetDesired(config, g);
   const grace = a.healthCheckGracePeriod;
@@ -241,7 +257,7 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     const hold = !!n;
     ctx.progress.update(`creating ${name}${hold ? ' (empty until its notifications are set)' : ''}`);
     await api.createGroup(name, {
-      launchTemplate: { id: ltId, version: '$Default' }, min: hold ? 0 : a.minSize, max: a.maxSize, desired: hold ? 0 : a.desiredCapacity,
+      launchTemplate: { id: ltId, version: groupVersion(w.lt) }, min: hold ? 0 : a.minSize, max: a.maxSize, desired: hold ? 0 : a.desiredCapacity,
       subnetIds: w.subnetIds, targetGroupArns: [w.targetGroupArn], healthCheckType: 'ELB',
       healthCheckGracePeriod: a.healthCheckGracePeriod, defaultInstanceWarmup: a.healthCheckGracePeriod,
     }, groupTags(config));
@@ -268,7 +284,7 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     let refreshId = found.activeRefresh?.id;
     if (stale.length) {
       ctx.progress.update(`instance refresh of ${name}: ${stale.length} instances to version ${w.lt?.defaultVersion}`);
-      refreshId = await startRefresh(ctx, ltId);
+      refreshId = await startRefresh(ctx, ltId, groupVersion(w.lt), /^\d+$/.test(g.launchTemplate?.version ?? ''));
     }
     if (refreshId) await waitForRefresh(ctx, name, refreshId);
   }
@@ -291,16 +307,22 @@ async function putPolicy(ctx: StepContext, deps: Outputs): Promise<void> {
 }
 
 /**
- * Starts the refresh to the template's `$Default`. Auto rollback is left off: AWS refuses it for
- * a group on `$Default` or `$Latest`. A refresh someone else started in the meantime is waited for instead.
+ * Starts the refresh to the template's default version (by number). Auto rollback is on when
+ * the group itself was on a numbered version: AWS refuses it for a group on `$Default` or
+ * `$Latest` (such a group, made by hand or by an older run, is moved to a number by this
+ * refresh and rolls back from the next one on). A refresh someone else started in the meantime
+ * is waited for instead.
  */
-async function startRefresh(ctx: StepContext, launchTemplateId: string): Promise<string> {
+async function startRefresh(ctx: StepContext, launchTemplateId: string, version: string, rollback: boolean): Promise<string> {
   const api = ctx.aws.autoscaling;
   const { name, desiredCapacity, healthCheckGracePeriod } = ctx.config.asg;
   try {
     return await api.startInstanceRefresh(name, {
-      launchTemplate: { id: launchTemplateId, version: '$Default' },
-      preferences: { MinHealthyPercentage: minHealthyPercentage(desiredCapacity), SkipMatching: true, InstanceWarmup: healthCheckGracePeriod },
+      launchTemplate: { id: launchTemplateId, version },
+      preferences: {
+        MinHealthyPercentage: minHealthyPercentage(desiredCapacity), SkipMatching: true, InstanceWarmup: healthCheckGracePeriod,
+        ...(rollback ? { AutoRollback: true } : {}),
+      },
     });
   } catch (err) {
     if (!isAwsError(err, 'InstanceRefreshInProgressFault')) throw err;

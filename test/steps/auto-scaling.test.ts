@@ -77,7 +77,8 @@ describe('up builds the whole lab', () => {
     expect(g.healthCheckType).toBe('ELB');
     expect(g.healthCheckGracePeriod).toBe(300);
     expect(g.defaultInstanceWarmup).toBe(300);
-    expect(g.launchTemplate).toMatchObject({ name: 'Web', version: '$Default' });
+    // A numbered version (the template's default), so that an instance refresh can roll back.
+    expect(g.launchTemplate).toMatchObject({ name: 'Web', version: '1' });
     const inService = g.instances.filter((i) => i.lifecycle === 'InService' && i.health === 'Healthy');
     expect(inService).toHaveLength(2);
     expect(new Set(inService.map((i) => i.az)).size).toBe(2);
@@ -165,7 +166,10 @@ describe('up builds the whole lab', () => {
     expect(lt.changes).toContainEqual({ field: 'DefaultVersion', from: 1, to: 2 });
     expect(lt.changes.find((c) => c.field === 'ImageId')).toMatchObject({ to: '(Web Server v2)' });
     const asg = rows.find((r) => r.type === 'AWS::AutoScaling::AutoScalingGroup')!;
-    expect(asg.changes).toEqual([expect.objectContaining({ field: 'Instances', to: 'version 2 (instance refresh)' })]);
+    expect(asg.changes).toEqual([
+      { field: 'LaunchTemplate', from: 'Web:1', to: 'Web:2 (instance refresh, auto rollback)' },
+      expect.objectContaining({ field: 'Instances', to: 'version 2 (instance refresh)' }),
+    ]);
 
     const up = await runWizard(file, ['up', '--yes', ...args]);
     expect(errors(up)).toBe('');
@@ -178,7 +182,10 @@ describe('up builds the whole lab', () => {
     expect(t.versions.find((v) => v.number === 2)!.data.ImageId).toBe(v2.id);
     const refresh = w.autoscaling.instanceRefreshes.find((r) => r.groupName === 'Web-ASG')!;
     expect(refresh.status).toBe('Successful');
-    expect(refresh.preferences).toMatchObject({ SkipMatching: true, MinHealthyPercentage: 50, InstanceWarmup: 300 });
+    expect(refresh.preferences).toMatchObject({ SkipMatching: true, MinHealthyPercentage: 50, InstanceWarmup: 300, AutoRollback: true });
+    // The refresh moved the group to the new version once its instances were healthy.
+    expect(refresh.desiredConfiguration).toMatchObject({ LaunchTemplate: { Version: '2' } });
+    expect(w.autoscaling.groups.find((g) => g.name === 'Web-ASG')!.launchTemplate).toMatchObject({ version: '2' });
     const now = live(w);
     expect(now.every((i) => i.launchTemplate?.version === '2')).toBe(true);
     expect(now.some((i) => before.includes(i.instanceId))).toBe(false);
@@ -317,4 +324,27 @@ describe('target tracking on ALB requests per target', () => {
     const back = await runWizard(file, ['plan', '--no-color']);
     expect(back.stdout).toMatch(/PredefinedMetricType: ALBRequestCountPerTarget → ASGAverageCPUUtilization/);
   }, 120_000);
+});
+
+describe('a new image that never turns healthy', () => {
+  it('is rolled back by the instance refresh: the group stays on the working version, up fails with the reason', async () => {
+    const { runWizard, tmpSandboxFile } = await import('../helpers/run.js');
+    const { writeFileSync } = await import('node:fs');
+    const file = tmpSandboxFile();
+    // Time must pass for "never" to be seen: AWS's durations at 1/100.
+    const o = { env: { ASG_WIZARD_SANDBOX_LATENCY: 'fast' }, waits: { maxWaitSeconds: 240, minDelay: 1, maxDelay: 2 } };
+    expect((await runWizard(file, ['up', '--yes'], o)).code).toBe(0);
+    // A user data that finishes (the marker) but never starts a web server: the image bakes, its instances never pass the ELB check.
+    const broken = file.replace(/sandbox\.json$/, 'broken.sh');
+    writeFileSync(broken, '#!/bin/bash\necho ASG_WIZARD_USER_DATA_DONE > /dev/console\n');
+    const up = await runWizard(file, ['up', '--yes', '--image-name', 'Web Server v2', '--user-data', broken], o);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/^error: instance refresh \S+ of Web-ASG ended RollbackSuccessful: .*did not become healthy/m);
+    const w = up.sandbox!.world;
+    const g = w.autoscaling.groups.find((x) => x.name === 'Web-ASG')!;
+    expect(g.launchTemplate).toMatchObject({ version: '1' });
+    const inService = g.instances.filter((i) => i.lifecycle === 'InService');
+    expect(inService.length).toBeGreaterThanOrEqual(2);
+    expect(inService.every((i) => i.launchTemplate?.version === '1')).toBe(true);
+  }, 300_000);
 });
