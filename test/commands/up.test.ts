@@ -160,3 +160,31 @@ describe('a new target group name', () => {
     expect(again.writes).toEqual([]);
   }, 120_000);
 });
+
+describe('optional parts of the network and the load balancer', () => {
+  it('--certificate-arn adds an HTTPS listener on 443 and opens 443 on the load balancer group', async () => {
+    const file = tmpSandboxFile();
+    const cert = 'arn:aws:acm:ap-northeast-2:123456789012:certificate/0f4e1b2c-3d4e-5f60-7a8b-9c0d1e2f3a4b';
+    const run = await runWizard(file, ['up', '--yes', '--certificate-arn', cert]);
+    expect(run.stderr).not.toMatch(/^error:/m);
+    const w = run.sandbox!.world;
+    const https = w.elbv2.listeners.find((l) => l.port === 443)!;
+    expect(https).toMatchObject({ protocol: 'HTTPS', certificateArns: [cert] });
+    expect(w.ec2.securityGroups.find((g) => g.name === 'Web-ALB-SG')!.ingress.map((r) => r.fromPort).sort()).toEqual([443, 80]);
+    expect((await runWizard(file, ['up', '--yes', '--certificate-arn', cert])).writes).toEqual([]);
+  }, 120_000);
+
+  it('--nat-gateway gives the private subnets a route through a NAT gateway, and its cost is stated', async () => {
+    const file = tmpSandboxFile();
+    const plan = await runWizard(file, ['plan', '--nat-gateway', '--no-color']);
+    expect(plan.stdout).toMatch(/\+ create +AWS::EC2::NatGateway +VPC-Lab-nat/);
+    expect(plan.stdout).toMatch(/billed by the hour/);
+    const run = await runWizard(file, ['up', '--yes', '--nat-gateway']);
+    expect(run.stderr).not.toMatch(/^error:/m);
+    const w = run.sandbox!.world;
+    const nat = w.ec2.natGateways.find((n) => n.tags.some((t) => t.Key === 'Name' && t.Value === 'VPC-Lab-nat'))!;
+    const privateRt = w.ec2.routeTables.find((t) => t.tags.some((x) => x.Value === 'VPC-Lab-private-rt'))!;
+    expect(privateRt.routes).toContainEqual(expect.objectContaining({ destinationCidr: '0.0.0.0/0', natGatewayId: nat.id }));
+    expect((await runWizard(file, ['up', '--yes', '--nat-gateway'])).writes).toEqual([]);
+  }, 120_000);
+});
