@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, UsageError, WizardError, AbortError } from './errors.js';
+import { EXIT, WizardError } from './errors.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
@@ -154,4 +154,3 @@ export async function main(argv: string[]): Promise<void> {
   process.exitCode = await runCli(argv, deps);
 }
 
-export { UsageError, AbortError };

@@ -52,7 +52,7 @@ export function checkConflicts(rows: PlanRow[]): void {
 }
 
 /** Loads, asks, validates: the StackConfig of this run. */
-async function resolveConfig(run: Run, globals: GlobalOptions, flags: Record<string, unknown>, input: PartialInput): Promise<StackConfig> {
+async function resolveConfig(run: Run, flags: Record<string, unknown>, input: PartialInput): Promise<StackConfig> {
   validateConfig(input); // flags and file first: a bad value fails before any question
   await askUp(run.prompter, run.aws, input);
   run.prompter.assertComplete();
@@ -61,7 +61,6 @@ async function resolveConfig(run: Run, globals: GlobalOptions, flags: Record<str
     saveConfigFile(flags.saveConfig, input);
     run.note(`Answers saved to ${flags.saveConfig}: replay with asg-wizard up --config ${flags.saveConfig} --yes`);
   }
-  void globals;
   return config;
 }
 
@@ -74,7 +73,7 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
   const run = await createRun(globals, deps, input.region as string | undefined, mode === 'plan');
   try {
     const account = await callerAccount(run);
-    const config = await resolveConfig(run, globals, flags, input);
+    const config = await resolveConfig(run, flags, input);
     const ctx = stepContext(run, config, account);
     const header = { stack: config.stack, region: run.region, account };
     const planned = await planSteps(ALL_STEPS, ctx, run.progress.planning());
