@@ -95,8 +95,8 @@ export class Ec2NetworkApi {
    * The VPC's subnets, each marked public when its route table (its own, or the VPC's main
    * one) sends 0.0.0.0/0 to an internet gateway — the console's definition.
    */
-  async listSubnets(vpcId: string): Promise<Subnet[]> {
-    const tables = await this.routeTables(vpcId);
+  async listSubnets(vpcId: string, routeTables?: RouteTable[]): Promise<Subnet[]> {
+    const tables = routeTables ?? (await this.routeTables(vpcId));
     const main = tables.find((t) => t.main);
     const out: Subnet[] = [];
     await awsCall('DescribeSubnets', vpcId, async () => {

@@ -39,6 +39,9 @@ const azCount = (ids: string[], subnets: Subnet[]) => new Set(subnets.filter((s)
 
 /** VPC: the lab network (found or to be created) or an existing VPC; then its subnets. */
 export async function askNetwork(p: Prompter, aws: AwsApi, input: PartialInput): Promise<void> {
+  // Unattended, every answer here is its default, which the network step's detection derives
+  // itself (the VPC named VPC-Lab, else a new lab network; subnets by their routes).
+  if (!p.interactive) return;
   if (given(input, 'network.vpcId')) {
     await askSubnets(p, aws, input, getPath(input, 'network.vpcId') as string);
     return;
@@ -60,7 +63,7 @@ export async function askNetwork(p: Prompter, aws: AwsApi, input: PartialInput):
     return;
   }
   // A hand-made VPC of the lab's name is used as it is, like any existing VPC.
-  if (!(p.interactive === false && choice === named?.id)) setPath(input, 'network.vpcId', choice);
+  setPath(input, 'network.vpcId', choice);
   await askSubnets(p, aws, input, choice);
 }
 
@@ -71,7 +74,6 @@ async function askSubnets(p: Prompter, aws: AwsApi, input: PartialInput, vpcId: 
     if (given(input, key)) continue;
     const pickable = isPublic ? subnets.filter((s) => s.public) : subnets;
     const preselect = isPublic ? pickable : subnets.filter((s) => !s.public);
-    if (!p.interactive) continue; // detection picks them by route, as the checked defaults would
     const ids = await p.checkbox<string>({
       id: key,
       message: `Subnets for the ${what} tier — at least two AZs`,

@@ -131,9 +131,9 @@ async function detect(ctx: StepContext): Promise<NetworkFound> {
     if (azs.length < 2) throw new UsageError(`${ctx.region} has fewer than two Availability Zones: the lab needs two`);
     return empty;
   }
-  const [subnets, routeTables, igws, natGateways] = await Promise.all([
-    aws.network.listSubnets(vpc.id),
-    aws.network.routeTables(vpc.id),
+  const routeTables = await aws.network.routeTables(vpc.id);
+  const [subnets, igws, natGateways] = await Promise.all([
+    aws.network.listSubnets(vpc.id, routeTables),
     aws.network.internetGateways(vpc.id),
     aws.network.natGateways(vpc.id),
   ]);
