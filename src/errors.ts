@@ -128,3 +128,16 @@ export async function awsCall<T>(operation: string, resource: string | undefined
     throw err;
   }
 }
+
+/**
+ * Runs a look-up whose "not found" AWS answers with an error (`LoadBalancerNotFoundException`,
+ * `NoSuchEntity`, …): that error becomes `undefined`, any other goes on.
+ */
+export async function undefinedIfNotFound<T>(codes: string[], fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isAwsError(err, ...codes)) return undefined;
+    throw err;
+  }
+}

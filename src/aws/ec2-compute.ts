@@ -11,7 +11,7 @@ import {
   waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
   type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
 } from '@aws-sdk/client-ec2';
-import { awsCall, isAwsError, TimeoutError, WizardError } from '../errors.js';
+import { awsCall, isAwsError, TimeoutError, WizardError, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags, WaitOptions } from './ec2-network.js';
 
@@ -143,14 +143,11 @@ export class Ec2ComputeApi {
 
   /** One instance by id, or undefined when EC2 does not know it (any more). */
   async instanceById(id: string): Promise<Instance | undefined> {
-    try {
+    return undefinedIfNotFound(['InvalidInstanceID.NotFound'], async () => {
       const out = await awsCall('DescribeInstances', id, () => this.client.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
       const i = out.Reservations?.[0]?.Instances?.[0];
       return i ? toInstance(i) : undefined;
-    } catch (err) {
-      if (isAwsError(err, 'InvalidInstanceID.NotFound')) return undefined;
-      throw err;
-    }
+    });
   }
 
   /** Status checks of running instances (others are absent from the answer). */
@@ -237,14 +234,11 @@ export class Ec2ComputeApi {
 
   /** One image by id (ours, public or shared with us), or undefined when EC2 does not know it. */
   async imageById(id: string): Promise<Image | undefined> {
-    try {
+    return undefinedIfNotFound(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable'], async () => {
       const out = await awsCall('DescribeImages', id, () => this.client.send(new DescribeImagesCommand({ ImageIds: [id] })));
       const i = out.Images?.[0];
       return i ? toImage(i) : undefined;
-    } catch (err) {
-      if (isAwsError(err, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
-      throw err;
-    }
+    });
   }
 
   /** Waits until the image is `available` (AWS: 3–10 minutes for an 8 GB root volume). */

@@ -7,7 +7,7 @@ import {
   type ElasticLoadBalancingV2Client, type Listener as SdkListener, type LoadBalancer as SdkLoadBalancer,
   type TargetGroup as SdkTargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { awsCall, isAwsError } from '../errors.js';
+import { awsCall, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags, WaitOptions } from './ec2-network.js';
 
@@ -63,29 +63,23 @@ export class Elbv2Api {
 
   /** The load balancer of that name, or undefined (AWS answers LoadBalancerNotFound). */
   async findLoadBalancer(name: string): Promise<LoadBalancer | undefined> {
-    try {
+    return undefinedIfNotFound(['LoadBalancerNotFoundException'], async () => {
       const res = await awsCall('DescribeLoadBalancers', name, () => this.client.send(new DescribeLoadBalancersCommand({ Names: [name] })));
       const lb = res.LoadBalancers?.[0];
       if (!lb) return undefined;
       const tags = await this.tagsOf([lb.LoadBalancerArn!]);
       return toLb(lb, tags.get(lb.LoadBalancerArn!) ?? {});
-    } catch (err) {
-      if (isAwsError(err, 'LoadBalancerNotFoundException')) return undefined;
-      throw err;
-    }
+    });
   }
 
   async findTargetGroup(name: string): Promise<TargetGroup | undefined> {
-    try {
+    return undefinedIfNotFound(['TargetGroupNotFoundException'], async () => {
       const res = await awsCall('DescribeTargetGroups', name, () => this.client.send(new DescribeTargetGroupsCommand({ Names: [name] })));
       const tg = res.TargetGroups?.[0];
       if (!tg) return undefined;
       const tags = await this.tagsOf([tg.TargetGroupArn!]);
       return toTg(tg, tags.get(tg.TargetGroupArn!) ?? {});
-    } catch (err) {
-      if (isAwsError(err, 'TargetGroupNotFoundException')) return undefined;
-      throw err;
-    }
+    });
   }
 
   async listeners(loadBalancerArn: string): Promise<Listener[]> {

@@ -9,7 +9,7 @@ import {
   RemoveRoleFromInstanceProfileCommand, TagInstanceProfileCommand, TagRoleCommand, paginateListAttachedRolePolicies,
   type IAMClient, type InstanceProfile as SdkProfile, type Role as SdkRole,
 } from '@aws-sdk/client-iam';
-import { awsCall, isAwsError } from '../errors.js';
+import { awsCall, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags } from './ec2-network.js';
 
@@ -64,13 +64,10 @@ export class IamApi {
 
   /** The role, or undefined when there is none of that name. */
   async getRole(name: string): Promise<Role | undefined> {
-    try {
+    return undefinedIfNotFound(['NoSuchEntityException', 'NoSuchEntity'], async () => {
       const out = await awsCall('GetRole', name, () => this.client.send(new GetRoleCommand({ RoleName: name })));
       return toRole(out.Role!);
-    } catch (err) {
-      if (isAwsError(err, 'NoSuchEntityException', 'NoSuchEntity')) return undefined;
-      throw err;
-    }
+    });
   }
 
   async createRole(p: { name: string; trustPolicy: string; description: string; tags: SdkTags }): Promise<Role> {
@@ -110,13 +107,10 @@ export class IamApi {
 
   /** The instance profile, or undefined when there is none of that name. */
   async getInstanceProfile(name: string): Promise<InstanceProfile | undefined> {
-    try {
+    return undefinedIfNotFound(['NoSuchEntityException', 'NoSuchEntity'], async () => {
       const out = await awsCall('GetInstanceProfile', name, () => this.client.send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
       return toProfile(out.InstanceProfile!);
-    } catch (err) {
-      if (isAwsError(err, 'NoSuchEntityException', 'NoSuchEntity')) return undefined;
-      throw err;
-    }
+    });
   }
 
   async createInstanceProfile(name: string, tags: SdkTags): Promise<InstanceProfile> {

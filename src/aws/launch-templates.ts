@@ -10,7 +10,7 @@ import {
   DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, ModifyLaunchTemplateCommand,
   type EC2Client, type LaunchTemplate as SdkTemplate, type LaunchTemplateVersion as SdkVersion, type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
-import { awsCall, isAwsError } from '../errors.js';
+import { awsCall, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags } from './ec2-network.js';
 
@@ -93,16 +93,13 @@ export class LaunchTemplatesApi {
 
   /** The template of that name, or undefined (EC2 answers InvalidLaunchTemplateName.NotFoundException). */
   async find(name: string): Promise<LaunchTemplate | undefined> {
-    try {
+    return undefinedIfNotFound(['InvalidLaunchTemplateName.NotFoundException'], async () => {
       const res = await awsCall('DescribeLaunchTemplates', name, () =>
         this.client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })),
       );
       const t = res.LaunchTemplates?.[0];
       return t ? toTemplate(t) : undefined;
-    } catch (err) {
-      if (isAwsError(err, 'InvalidLaunchTemplateName.NotFoundException')) return undefined;
-      throw err;
-    }
+    });
   }
 
   /** One version: a number, `$Default` or `$Latest`. */

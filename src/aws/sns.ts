@@ -8,7 +8,7 @@ import {
   ListTagsForResourceCommand, SubscribeCommand, TagResourceCommand, UnsubscribeCommand, paginateListSubscriptionsByTopic,
   paginateListTopics, type SNSClient,
 } from '@aws-sdk/client-sns';
-import { awsCall, isAwsError } from '../errors.js';
+import { awsCall, isAwsError, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags } from './ec2-network.js';
 
@@ -69,13 +69,10 @@ export class SnsApi {
 
   /** The topic's attributes, or undefined when it does not exist. Tags are not read (see {@link topicTags}). */
   async getTopic(arn: string): Promise<Topic | undefined> {
-    try {
+    return undefinedIfNotFound(['NotFoundException', 'NotFound'], async () => {
       const res = await awsCall('GetTopicAttributes', arn, () => this.client.send(new GetTopicAttributesCommand({ TopicArn: arn })));
       return { arn, name: topicNameOf(arn), attributes: res.Attributes ?? {}, tags: {} };
-    } catch (err) {
-      if (isAwsError(err, 'NotFoundException', 'NotFound')) return undefined;
-      throw err;
-    }
+    });
   }
 
   /** A topic's tags. */

@@ -3,7 +3,7 @@
  * 2023 images, one per architecture (so no AMI id is ever hard-coded per region).
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { awsCall, isAwsError } from '../errors.js';
+import { awsCall, undefinedIfNotFound } from '../errors.js';
 
 /** The public parameters holding the latest Amazon Linux 2023 AMI id in each region. */
 export const AL2023_PARAMETERS = {
@@ -19,13 +19,10 @@ export class SsmApi {
 
   /** A parameter's value, or undefined when it does not exist. */
   async parameter(name: string): Promise<string | undefined> {
-    try {
+    return undefinedIfNotFound(['ParameterNotFound'], async () => {
       const out = await awsCall('GetParameter', name, () => this.client.send(new GetParameterCommand({ Name: name })));
       return out.Parameter?.Value;
-    } catch (err) {
-      if (isAwsError(err, 'ParameterNotFound')) return undefined;
-      throw err;
-    }
+    });
   }
 
   /** The latest Amazon Linux 2023 AMI id for `arch` in the client's region. */
