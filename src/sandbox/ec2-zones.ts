@@ -23,7 +23,8 @@ function seedZones(w: World): ZoneRecord[] {
   const prefix = w.azs[0]?.id.replace(/-az\d+$/, '') ?? r;
   const k = KNOWN[r] ?? { local: ['lcl-1a', `${prefix}-lcl1-az1`], wavelength: ['wl1-lcl-wlz-1', `${prefix}-wl1-lcl-wlz1`], notOptedIn: 'lcl-2a' };
   const parentZoneName = w.azs[0]!.name;
-  // A Local Zone's group is its name without the letter; a Wavelength Zone's is `<region>-wl1`.
+  // A Local Zone's group is its name without the letter (`us-west-2-lax-1`); a Wavelength Zone's
+  // is its name (`us-east-1-wl1-bos-wlz-1`), per the API reference's AvailabilityZone.groupName.
   const local = (suffix: string, id: string, optInStatus: ZoneRecord['optInStatus']): ZoneRecord => ({
     name: `${r}-${suffix}`, id, type: 'local-zone', optInStatus, groupName: `${r}-${suffix.slice(0, -1)}`,
     borderGroup: `${r}-${suffix.slice(0, -1)}`, parentZoneName,
@@ -32,7 +33,7 @@ function seedZones(w: World): ZoneRecord[] {
     local(k.local[0], k.local[1], 'opted-in'),
     {
       name: `${r}-${k.wavelength[0]}`, id: k.wavelength[1], type: 'wavelength-zone', optInStatus: 'opted-in',
-      groupName: `${r}-wl1`, borderGroup: `${r}-${k.wavelength[0]}`, parentZoneName,
+      groupName: `${r}-${k.wavelength[0]}`, borderGroup: `${r}-${k.wavelength[0]}`, parentZoneName,
     },
     local(k.notOptedIn, `${prefix}-${k.notOptedIn.slice(0, -1).replace('-', '')}-az1`, 'not-opted-in'),
   ];

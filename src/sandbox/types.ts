@@ -530,7 +530,7 @@ export interface ZoneRecord {
   id: string;
   type: 'local-zone' | 'wavelength-zone';
   optInStatus: 'opted-in' | 'not-opted-in';
-  /** The zone group (`us-west-2-lax-1`, `us-west-2-wl1`), the network border group and the AZ it hangs off. */
+  /** The zone group (`us-west-2-lax-1`, `us-east-1-wl1-bos-wlz-1`), the network border group and the AZ it hangs off. */
   groupName: string;
   borderGroup: string;
   parentZoneName: string;
