@@ -12,6 +12,7 @@ import { SnsApi } from './sns.js';
 import { SsmApi } from './ssm.js';
 import { IamApi } from './iam.js';
 import { StsApi } from './sts.js';
+import { AWS_PROPAGATION, type PropagationPolicy } from './consistency.js';
 
 export class AwsApi {
   private readonly made = new Map<string, unknown>();
@@ -23,13 +24,13 @@ export class AwsApi {
   }
 
   get network(): Ec2NetworkApi {
-    return this.once('network', () => new Ec2NetworkApi(this.clients.ec2));
+    return this.once('network', () => new Ec2NetworkApi(this.clients.ec2, this.propagation));
   }
   get compute(): Ec2ComputeApi {
-    return this.once('compute', () => new Ec2ComputeApi(this.clients.ec2));
+    return this.once('compute', () => new Ec2ComputeApi(this.clients.ec2, this.propagation));
   }
   get launchTemplates(): LaunchTemplatesApi {
-    return this.once('launchTemplates', () => new LaunchTemplatesApi(this.clients.ec2));
+    return this.once('launchTemplates', () => new LaunchTemplatesApi(this.clients.ec2, this.propagation));
   }
   get elbv2(): Elbv2Api {
     return this.once('elbv2', () => new Elbv2Api(this.clients.elbv2));
@@ -48,6 +49,10 @@ export class AwsApi {
   }
   get sts(): StsApi {
     return this.once('sts', () => new StsApi(this.clients.sts));
+  }
+  /** How long this run retries what AWS has not propagated yet (a new id, a new instance profile). */
+  get propagation(): PropagationPolicy {
+    return this.clients.options.propagation ?? AWS_PROPAGATION;
   }
   /** Mutating calls made so far in this run. */
   get writeCount(): number {

@@ -14,6 +14,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import type { Pluggable } from '@smithy/types';
 import type { Sandbox } from '../sandbox/index.js';
 import { isMutating } from '../sandbox/index.js';
+import type { PropagationPolicy } from './consistency.js';
 
 export interface ClientOptions {
   region: string;
@@ -22,6 +23,8 @@ export interface ClientOptions {
   sandbox?: Sandbox;
   /** Attempts per call, the first included (the SDK's default is 3). */
   maxAttempts?: number;
+  /** How long adapters retry what AWS has not propagated yet (default: real AWS's, `consistency.ts`). */
+  propagation?: PropagationPolicy;
 }
 
 /** A mutating call this run sent: its service and command (`EC2 CreateVpc`). */

@@ -14,6 +14,7 @@ import {
 import { awsCall, isAwsError, TimeoutError, WizardError, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags, WaitOptions } from './ec2-network.js';
+import { AWS_PROPAGATION, NOT_YET, untilVisible, type PropagationPolicy } from './consistency.js';
 
 export interface Instance {
   id: string;
@@ -108,11 +109,14 @@ function toImage(i: SdkImage): Image {
 
 /** The EC2 compute adapter (launch templates excepted). */
 export class Ec2ComputeApi {
-  constructor(private readonly client: EC2Client) {}
+  constructor(private readonly client: EC2Client, private readonly propagation: PropagationPolicy = AWS_PROPAGATION) {}
 
-  /** Launches one instance, tagged at launch, IMDSv2 required, with a public IP in its subnet. */
+  /**
+   * Launches one instance, tagged at launch, IMDSv2 required, with a public IP in its subnet. A
+   * group or subnet made a moment ago may not be visible yet: retried (the token keeps it one instance).
+   */
   async runInstance(p: RunInstanceParams): Promise<Instance> {
-    const out = await awsCall('RunInstances', p.tags.find((t) => t.Key === 'Name')?.Value, () =>
+    const out = await awsCall('RunInstances', p.tags.find((t) => t.Key === 'Name')?.Value, () => untilVisible(this.propagation, [NOT_YET.securityGroup, NOT_YET.subnet], () =>
       this.client.send(new RunInstancesCommand({
         ImageId: p.imageId,
         InstanceType: p.instanceType as _InstanceType,
@@ -126,7 +130,7 @@ export class Ec2ComputeApi {
         ...(p.instanceProfileArn ? { IamInstanceProfile: { Arn: p.instanceProfileArn } } : {}),
         TagSpecifications: [tagSpec('instance', p.tags), tagSpec('volume', p.volumeTags ?? p.tags)],
       })),
-    );
+    ));
     return toInstance(out.Instances![0]!);
   }
 
@@ -180,12 +184,20 @@ export class Ec2ComputeApi {
     return { text, ...(out.Timestamp ? { timestamp: out.Timestamp } : {}) };
   }
 
+  /** Terminates the instances (one launched a moment ago may not be visible yet: retried). */
   async terminateInstances(ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await awsCall('TerminateInstances', ids.join(','), () => this.client.send(new TerminateInstancesCommand({ InstanceIds: ids })));
+    await awsCall('TerminateInstances', ids.join(','), () =>
+      untilVisible(this.propagation, [NOT_YET.instance], () => this.client.send(new TerminateInstancesCommand({ InstanceIds: ids }))));
   }
 
+  /**
+   * Waits until the instances run. A launch a moment ago may not be visible yet: that is retried
+   * here, a few ms apart in the sandbox, before the SDK's waiter (whose delay is whole seconds).
+   */
   async waitUntilRunning(ids: string[], wait: WaitOptions): Promise<void> {
+    await awsCall('DescribeInstances', ids.join(','), () =>
+      untilVisible(this.propagation, [NOT_YET.instance], () => this.client.send(new DescribeInstancesCommand({ InstanceIds: ids }))));
     await this.wait(`instance ${ids.join(', ')} to run`, wait,
       (w) => waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids }),
       () => this.describeStates(ids));
@@ -207,12 +219,12 @@ export class Ec2ComputeApi {
 
   /** Creates an image of the instance; the image and its snapshot carry their tags from the start. */
   async createImage(p: { instanceId: string; name: string; description: string; tags: SdkTags; snapshotTags: SdkTags }): Promise<string> {
-    const out = await awsCall('CreateImage', p.name, () =>
+    const out = await awsCall('CreateImage', p.name, () => untilVisible(this.propagation, [NOT_YET.instance], () =>
       this.client.send(new CreateImageCommand({
         InstanceId: p.instanceId, Name: p.name, Description: p.description,
         TagSpecifications: [tagSpec('image', p.tags), tagSpec('snapshot', p.snapshotTags)],
       })),
-    );
+    ));
     return out.ImageId!;
   }
 

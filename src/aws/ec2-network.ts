@@ -1,7 +1,9 @@
 /**
  * EC2 networking calls the steps use: VPCs, subnets, gateways, route tables, security groups.
  * Narrow on purpose; every create tags in the create call (a tag added afterwards is lost when
- * a run dies in between, and the next run would see a stranger).
+ * a run dies in between, and the next run would see a stranger). A call that names another
+ * resource retries while that one answers NotFound: it may have been created a moment ago, by
+ * this run or by one that died, and EC2 is eventually consistent (`consistency.ts`).
  */
 import {
   AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, AuthorizeSecurityGroupIngressCommand,
@@ -13,6 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { awsCall } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
+import { AWS_PROPAGATION, NOT_YET, untilVisible, type PropagationPolicy } from './consistency.js';
 
 export type SdkTags = { Key: string; Value: string }[];
 
@@ -50,11 +53,19 @@ function toPermission(rule: IngressRule): IpPermission {
 
 /** The EC2 networking adapter. */
 export class Ec2NetworkApi {
-  constructor(private readonly client: EC2Client) {}
+  constructor(private readonly client: EC2Client, private readonly propagation: PropagationPolicy = AWS_PROPAGATION) {}
 
+  /** A call naming other resources: retried while AWS answers one of `codes` (one of them not visible yet). */
+  private naming<T>(operation: string, resource: string | undefined, codes: string[], fn: () => Promise<T>): Promise<T> {
+    return awsCall(operation, resource, () => untilVisible(this.propagation, codes, fn));
+  }
+
+  /** The region's availability zones, by name; opted-in Local and Wavelength Zones are not AZs (their names sort first). */
   async availabilityZones(): Promise<string[]> {
     const out = await awsCall('DescribeAvailabilityZones', undefined, () =>
-      this.client.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'state', Values: ['available'] }] })),
+      this.client.send(new DescribeAvailabilityZonesCommand({
+        Filters: [{ Name: 'state', Values: ['available'] }, { Name: 'zone-type', Values: ['availability-zone'] }],
+      })),
     );
     return (out.AvailabilityZones ?? []).map((z) => z.ZoneName!).sort();
   }
@@ -147,12 +158,12 @@ export class Ec2NetworkApi {
     const out = await awsCall('CreateVpc', cidr, () => this.client.send(new CreateVpcCommand({ CidrBlock: cidr, TagSpecifications: tagSpec('vpc', tags) })));
     const id = out.Vpc!.VpcId!;
     // The console's lab VPC resolves public DNS names; the API's default does not.
-    await awsCall('ModifyVpcAttribute', id, () => this.client.send(new ModifyVpcAttributeCommand({ VpcId: id, EnableDnsHostnames: { Value: true } })));
+    await this.naming('ModifyVpcAttribute', id, [NOT_YET.vpc], () => this.client.send(new ModifyVpcAttributeCommand({ VpcId: id, EnableDnsHostnames: { Value: true } })));
     return id;
   }
 
   async createSubnet(vpcId: string, cidr: string, az: string, tags: SdkTags, mapPublicIp: boolean): Promise<string> {
-    const out = await awsCall('CreateSubnet', cidr, () =>
+    const out = await this.naming('CreateSubnet', cidr, [NOT_YET.vpc], () =>
       this.client.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az, TagSpecifications: tagSpec('subnet', tags) })),
     );
     const id = out.Subnet!.SubnetId!;
@@ -162,7 +173,7 @@ export class Ec2NetworkApi {
 
   /** Public subnets give instances a public IP (the bake instance needs one). */
   async setMapPublicIp(subnetId: string): Promise<void> {
-    await awsCall('ModifySubnetAttribute', subnetId, () =>
+    await this.naming('ModifySubnetAttribute', subnetId, [NOT_YET.subnet], () =>
       this.client.send(new ModifySubnetAttributeCommand({ SubnetId: subnetId, MapPublicIpOnLaunch: { Value: true } })),
     );
   }
@@ -172,23 +183,25 @@ export class Ec2NetworkApi {
       this.client.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpec('internet-gateway', tags) })),
     );
     const id = out.InternetGateway!.InternetGatewayId!;
-    await awsCall('AttachInternetGateway', id, () => this.client.send(new AttachInternetGatewayCommand({ InternetGatewayId: id, VpcId: vpcId })));
+    await this.attachInternetGateway(id, vpcId);
     return id;
   }
 
   async attachInternetGateway(igwId: string, vpcId: string): Promise<void> {
-    await awsCall('AttachInternetGateway', igwId, () => this.client.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })));
+    await this.naming('AttachInternetGateway', igwId, [NOT_YET.internetGateway, NOT_YET.vpc], () =>
+      this.client.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })),
+    );
   }
 
   async createRouteTable(vpcId: string, tags: SdkTags): Promise<string> {
-    const out = await awsCall('CreateRouteTable', vpcId, () =>
+    const out = await this.naming('CreateRouteTable', vpcId, [NOT_YET.vpc], () =>
       this.client.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpec('route-table', tags) })),
     );
     return out.RouteTable!.RouteTableId!;
   }
 
   async createDefaultRoute(routeTableId: string, target: { gatewayId?: string; natGatewayId?: string }): Promise<void> {
-    await awsCall('CreateRoute', routeTableId, () =>
+    await this.naming('CreateRoute', routeTableId, [NOT_YET.routeTable, NOT_YET.internetGateway], () =>
       this.client.send(new CreateRouteCommand({
         RouteTableId: routeTableId, DestinationCidrBlock: '0.0.0.0/0',
         ...(target.gatewayId ? { GatewayId: target.gatewayId } : {}), ...(target.natGatewayId ? { NatGatewayId: target.natGatewayId } : {}),
@@ -197,14 +210,16 @@ export class Ec2NetworkApi {
   }
 
   async associateRouteTable(routeTableId: string, subnetId: string): Promise<void> {
-    await awsCall('AssociateRouteTable', subnetId, () => this.client.send(new AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: subnetId })));
+    await this.naming('AssociateRouteTable', subnetId, [NOT_YET.routeTable, NOT_YET.subnet], () =>
+      this.client.send(new AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: subnetId })),
+    );
   }
 
   async createNatGateway(subnetId: string, tags: SdkTags, wait: WaitOptions): Promise<string> {
     const eip = await awsCall('AllocateAddress', undefined, () =>
       this.client.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpec('elastic-ip', tags) })),
     );
-    const out = await awsCall('CreateNatGateway', subnetId, () =>
+    const out = await this.naming('CreateNatGateway', subnetId, [NOT_YET.subnet, NOT_YET.allocation], () =>
       this.client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId!, TagSpecifications: tagSpec('natgateway', tags) })),
     );
     const id = out.NatGateway!.NatGatewayId!;
@@ -231,7 +246,7 @@ export class Ec2NetworkApi {
   }
 
   async createSecurityGroup(vpcId: string, name: string, description: string, tags: SdkTags): Promise<string> {
-    const out = await awsCall('CreateSecurityGroup', name, () =>
+    const out = await this.naming('CreateSecurityGroup', name, [NOT_YET.vpc], () =>
       this.client.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: name, Description: description, TagSpecifications: tagSpec('security-group', tags) })),
     );
     return out.GroupId!;
@@ -239,14 +254,15 @@ export class Ec2NetworkApi {
 
   async authorizeIngress(groupId: string, rules: IngressRule[]): Promise<void> {
     if (!rules.length) return;
-    await awsCall('AuthorizeSecurityGroupIngress', groupId, () =>
+    // The group, or a group a rule names (the load balancer's), may be new.
+    await this.naming('AuthorizeSecurityGroupIngress', groupId, [NOT_YET.securityGroup], () =>
       this.client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: rules.map(toPermission) })),
     );
   }
 
   async revokeIngress(groupId: string, rules: IngressRule[]): Promise<void> {
     if (!rules.length) return;
-    await awsCall('RevokeSecurityGroupIngress', groupId, () =>
+    await this.naming('RevokeSecurityGroupIngress', groupId, [NOT_YET.securityGroup], () =>
       this.client.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: rules.map(toPermission) })),
     );
   }
@@ -255,9 +271,9 @@ export class Ec2NetworkApi {
     await awsCall('DeleteSecurityGroup', groupId, () => this.client.send(new DeleteSecurityGroupCommand({ GroupId: groupId })));
   }
 
-  /** Tags an existing resource (only for adoption, which the user agreed to). */
+  /** Tags an existing resource (only for adoption, which the user agreed to); it may have been made a moment ago. */
   async tagResources(ids: string[], tags: SdkTags): Promise<void> {
-    await awsCall('CreateTags', ids.join(','), () => this.client.send(new CreateTagsCommand({ Resources: ids, Tags: tags })));
+    await this.naming('CreateTags', ids.join(','), Object.values(NOT_YET), () => this.client.send(new CreateTagsCommand({ Resources: ids, Tags: tags })));
   }
 }
 

@@ -13,6 +13,7 @@ import {
 import { awsCall, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags } from './ec2-network.js';
+import { AWS_PROPAGATION, NOT_YET, untilVisible, type PropagationPolicy } from './consistency.js';
 
 export interface LaunchTemplate { id: string; name: string; defaultVersion: number; latestVersion: number; tags: TagMap }
 
@@ -89,7 +90,7 @@ export function clientToken(...parts: unknown[]): string {
 
 /** The EC2 launch template adapter. */
 export class LaunchTemplatesApi {
-  constructor(private readonly client: EC2Client) {}
+  constructor(private readonly client: EC2Client, private readonly propagation: PropagationPolicy = AWS_PROPAGATION) {}
 
   /** The template of that name, or undefined (EC2 answers InvalidLaunchTemplateName.NotFoundException). */
   async find(name: string): Promise<LaunchTemplate | undefined> {
@@ -102,11 +103,10 @@ export class LaunchTemplatesApi {
     });
   }
 
-  /** One version: a number, `$Default` or `$Latest`. */
+  /** One version: a number (made a moment ago, maybe: not yet visible is retried), `$Default` or `$Latest`. */
   async version(templateId: string, version: string | number = '$Default'): Promise<LaunchTemplateVersion | undefined> {
-    const res = await awsCall('DescribeLaunchTemplateVersions', `${templateId}:${version}`, () =>
-      this.client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [String(version)] })),
-    );
+    const res = await awsCall('DescribeLaunchTemplateVersions', `${templateId}:${version}`, () => untilVisible(this.propagation, [NOT_YET.launchTemplateVersion], () =>
+      this.client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [String(version)] }))));
     const v = res.LaunchTemplateVersions?.[0];
     return v ? toVersion(v) : undefined;
   }
@@ -138,11 +138,10 @@ export class LaunchTemplatesApi {
     return res.LaunchTemplateVersion!.VersionNumber!;
   }
 
-  /** Makes `version` the default (what `$Default` resolves to at the next launch). */
+  /** Makes `version` the default (what `$Default` resolves to at the next launch); a version just made may not be visible yet. */
   async setDefaultVersion(templateId: string, version: number): Promise<void> {
-    await awsCall('ModifyLaunchTemplate', templateId, () =>
-      this.client.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: templateId, DefaultVersion: String(version) })),
-    );
+    await awsCall('ModifyLaunchTemplate', templateId, () => untilVisible(this.propagation, [NOT_YET.launchTemplateVersion], () =>
+      this.client.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: templateId, DefaultVersion: String(version) }))));
   }
 
   /** Tags an existing template (only for adoption, which the user agreed to). */

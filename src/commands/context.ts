@@ -14,6 +14,7 @@ import type { StepContext } from '../engine/types.js';
 import type { StackConfig } from '../config/schema.js';
 import { stackTags } from '../steps/common.js';
 import { realWeb, sandboxWeb } from '../aws/web.js';
+import { scaledPropagation } from '../aws/consistency.js';
 
 /** What the program gets from outside; tests pass their own. */
 export interface Deps {
@@ -119,7 +120,11 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   }
   const region = await resolveRegion(opts, configRegion, sandbox);
   const endpointUrl = opts.endpointUrl;
-  const clients = new AwsClients({ region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}), ...(sandbox ? { sandbox } : {}) });
+  const clients = new AwsClients({
+    region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}),
+    // The sandbox lags as AWS does, scaled: retry as often as its profile needs, no slower.
+    ...(sandbox ? { sandbox, propagation: scaledPropagation(sandbox.latencyScale) } : {}),
+  });
   return {
     deps, opts, chalk, prompter, progress, unattended, clients, aws: new AwsApi(clients), region,
     ...(sandbox ? { sandbox } : {}),

@@ -8,6 +8,7 @@ import {
   InstanceRefreshInProgressFault,
 } from '@aws-sdk/client-auto-scaling';
 import { modeledError } from './errors.js';
+import { checkLaunchable } from './autoscaling-launch-check.js';
 import type { AsgInstanceRecord, AutoScalingGroupRecord, Handler, InstanceRefreshRecord, SimContext, World } from './types.js';
 import {
   activeInstances, atTime, findGroup, liveGroup, paginate, resolveTemplate, uuid, validation,
@@ -49,6 +50,7 @@ const startInstanceRefresh: Handler = (ctx, input) => {
   const desiredLt = input.DesiredConfiguration?.LaunchTemplate as LtSpec | undefined;
   const target = resolveTemplate(ctx.world, toSpec(desiredLt) ?? g.launchTemplate);
   if (typeof target === 'string') throw validation(`You must use a valid fully-formed launch template. ${target}`);
+  checkLaunchable(ctx, target.used, g.subnetIds);
   const current = resolveTemplate(ctx.world, g.launchTemplate);
   const canRollBack = !!desiredLt && typeof current !== 'string' && numbered(g.launchTemplate?.version);
   if (p.AutoRollback && !canRollBack) {

@@ -20,6 +20,7 @@ import { makeEnv, reconcile, startTermination } from './autoscaling-reconcile.js
 import { checkTags, configHandlers, tagDescriptions } from './autoscaling-config.js';
 import { policyHandlers } from './autoscaling-policies.js';
 import { refreshHandlers } from './autoscaling-refresh.js';
+import { checkLaunchable } from './autoscaling-launch-check.js';
 import { TIMES } from './timings.js';
 
 /** AWS's default quota of Auto Scaling groups per region. */
@@ -111,6 +112,7 @@ const createAutoScalingGroup: Handler = (ctx, input) => {
   const desired = (input.DesiredCapacity as number | undefined) ?? min;
   checkSizes(min, max, desired);
   const subnetIds = subnetsOf(ctx, input.VPCZoneIdentifier, input.AvailabilityZones);
+  checkLaunchable(ctx, launchTemplate, subnetIds);
   const targetGroupArns = checkTargetGroups(ctx, input.TargetGroupARNs);
   checkHealthCheck(input.HealthCheckType, input.HealthCheckGracePeriod);
   const tags = checkTags(input.Tags, false);
@@ -144,6 +146,7 @@ const updateAutoScalingGroup: Handler = (ctx, input) => {
   const subnetIds = input.VPCZoneIdentifier !== undefined || input.AvailabilityZones !== undefined
     ? subnetsOf(ctx, input.VPCZoneIdentifier, input.AvailabilityZones) : undefined;
   checkHealthCheck(input.HealthCheckType, input.HealthCheckGracePeriod);
+  if (launchTemplate) checkLaunchable(ctx, launchTemplate, subnetIds ?? g.subnetIds);
   if (launchTemplate) g.launchTemplate = launchTemplate;
   if (subnetIds) g.subnetIds = subnetIds;
   if (input.HealthCheckType) g.healthCheckType = input.HealthCheckType;

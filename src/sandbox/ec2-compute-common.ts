@@ -1,6 +1,7 @@
 /**
- * What the EC2 compute files share beyond `ec2-common.ts`: DryRun, ClientToken idempotency and
- * id-format checks, all answered with EC2's wire codes.
+ * What the EC2 compute files share beyond `ec2-common.ts`: DryRun, ClientToken idempotency (and
+ * a RunInstances token's day after its instances terminated) and id-format checks, all answered
+ * with EC2's wire codes.
  */
 import { createHash } from 'node:crypto';
 import { ec2Error } from './errors.js';
@@ -39,7 +40,7 @@ export function priorResult(ctx: SimContext, command: string, input: Record<stri
   if (!prior) return undefined;
   const [hash, ...ids] = prior;
   if (hash !== paramsHash(input)) {
-    throw ec2Error('IdempotentParameterMismatch', `The client token '${token}' has already been used with different parameters.`);
+    throw ec2Error('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).');
   }
   return ids;
 }
@@ -64,4 +65,47 @@ export function checkIdFormat(id: string, prefix: string, kind: string): void {
 /** EC2's wording for one or more missing ids: `The instance ID 'i-1' does not exist` / `IDs 'i-1, i-2' do not`. */
 export function notFoundMessage(noun: string, ids: string[]): string {
   return ids.length === 1 ? `The ${noun} ID '${ids[0]}' does not exist` : `The ${noun} IDs '${ids.join(', ')}' do not exist`;
+}
+
+/** EC2 keeps a RunInstances token bound at least this long after its instances terminated. */
+export const TOKEN_KEPT_AFTER_TERMINATION_MS = 24 * 3_600_000;
+
+/** When the instances of a RunInstances token were last seen terminating, for tokens whose instances EC2 no longer lists. */
+function releasedTokens(ctx: SimContext): Record<string, number> {
+  ctx.world.ec2.tokenReleasedAt ??= {};
+  return ctx.world.ec2.tokenReleasedAt;
+}
+
+/** Keeps the termination time of a purged instance's token, so the token stays bound for the day. */
+export function rememberTokenRelease(ctx: SimContext, token: string, terminatedAt: number): void {
+  const all = releasedTokens(ctx);
+  const key = `RunInstances:${token}`;
+  all[key] = Math.max(all[key] ?? 0, terminatedAt);
+}
+
+/**
+ * A RunInstances token whose instances have all terminated: for 24 hours after the termination
+ * EC2 answers `IdempotentInstanceTerminated` (boto3 #4406 quotes it); after that the token is free
+ * again. `terminatedAt` is the latest termination among the instances still listed.
+ */
+export function checkTerminatedToken(ctx: SimContext, token: string, terminatedAt: number | undefined): void {
+  const key = `RunInstances:${token}`;
+  const all = releasedTokens(ctx);
+  const at = Math.max(terminatedAt ?? 0, all[key] ?? 0);
+  if (at && ctx.now < at + TOKEN_KEPT_AFTER_TERMINATION_MS) {
+    throw ec2Error('IdempotentInstanceTerminated', 'The client token you have provided is associated with a terminated instance. Please use a different client token.');
+  }
+  delete all[key];
+  delete ctx.world.ec2.clientTokens[key];
+}
+
+/** Forgets released tokens a day after their instances terminated. */
+export function forgetReleasedTokens(ctx: SimContext): void {
+  const all = releasedTokens(ctx);
+  for (const [key, at] of Object.entries(all)) {
+    if (ctx.now >= at + TOKEN_KEPT_AFTER_TERMINATION_MS) {
+      delete all[key];
+      delete ctx.world.ec2.clientTokens[key];
+    }
+  }
 }

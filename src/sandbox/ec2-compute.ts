@@ -6,7 +6,9 @@
  */
 import { ec2Error } from './errors.js';
 import { matchesFilters, page, sdkTags, type Filter } from './ec2-common.js';
-import { checkDryRun, checkIdFormat, notFoundMessage, priorResult, rememberResult } from './ec2-compute-common.js';
+import {
+  checkDryRun, checkIdFormat, checkTerminatedToken, forgetReleasedTokens, notFoundMessage, priorResult, rememberResult, rememberTokenRelease,
+} from './ec2-compute-common.js';
 import { imageHandlers } from './ec2-images.js';
 import { launchTemplateHandlers } from './ec2-launch-templates.js';
 import { instanceTypeHandlers } from './ec2-instance-types.js';
@@ -175,7 +177,11 @@ const instanceHandlers: Record<string, Handler> = {
     if (prior) {
       const [reservationId, ...ids] = prior;
       const recs = w.ec2.instances.filter((i) => ids.includes(i.id));
-      if (recs.length) return { ReservationId: reservationId, OwnerId: w.accountId, Groups: [], Instances: recs.map((r) => sdkInstance(ctx, r)) };
+      if (recs.some((r) => instanceState(ctx, r) !== 'terminated')) {
+        return { ReservationId: reservationId, OwnerId: w.accountId, Groups: [], Instances: recs.map((r) => sdkInstance(ctx, r)) };
+      }
+      // Every instance of the token is gone: the token stays bound for a day, then is free.
+      checkTerminatedToken(ctx, String(input.ClientToken), Math.max(0, ...recs.map((r) => r.terminatedAt ?? 0)) || undefined);
     }
     const min = input.MinCount;
     const max = input.MaxCount;
@@ -299,11 +305,19 @@ export const computeHandlers: Record<string, Handler> = {
   ...instanceTypeHandlers,
 };
 
-/** Forgets instances an hour (sandbox time) after they terminated, as EC2 stops listing them. */
+/**
+ * Forgets instances an hour (sandbox time) after they terminated, as EC2 stops listing them (their
+ * ClientToken stays bound for the day), and tokens a day after.
+ */
 export function computeTick(ctx: SimContext): void {
   const list = ctx.world.ec2.instances;
   for (let i = list.length - 1; i >= 0; i--) {
-    const t = list[i]!.terminatedAt;
-    if (t !== undefined && ctx.now >= t + TERMINATED_VISIBLE_MS) list.splice(i, 1);
+    const rec = list[i]!;
+    const t = rec.terminatedAt;
+    if (t !== undefined && ctx.now >= t + TERMINATED_VISIBLE_MS) {
+      if (rec.clientToken) rememberTokenRelease(ctx, rec.clientToken, t);
+      list.splice(i, 1);
+    }
   }
+  forgetReleasedTokens(ctx);
 }

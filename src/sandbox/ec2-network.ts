@@ -1,11 +1,12 @@
 /**
- * EC2's network side as the sandbox simulates it, assembled by AWS noun: availability zones,
+ * EC2's network side as the sandbox simulates it, assembled by AWS noun: zones (`ec2-zones.ts`),
  * VPCs and subnets (`ec2-vpc.ts`), internet gateways, Elastic IPs and NAT gateways
  * (`ec2-gateways.ts`), route tables (`ec2-route-tables.ts`), security groups
  * (`ec2-security-groups.ts`) and tags on any EC2 resource (`ec2-tags.ts`).
  */
 import { ec2Error } from './errors.js';
 import { vpcHandlers } from './ec2-vpc.js';
+import { zoneHandlers } from './ec2-zones.js';
 import { forgetOldNatGateways, gatewayHandlers } from './ec2-gateways.js';
 import { routeTableHandlers } from './ec2-route-tables.js';
 import { securityGroupHandlers } from './ec2-security-groups.js';
@@ -23,6 +24,7 @@ function withDryRun(handler: Handler): Handler {
 }
 
 const all: Record<string, Handler> = {
+  ...zoneHandlers,
   ...vpcHandlers,
   ...gatewayHandlers,
   ...routeTableHandlers,

@@ -8,6 +8,7 @@ import { checkTagSpecTypes, tagsFor } from './ec2-common.js';
 import { checkIdFormat } from './ec2-compute-common.js';
 import { instanceTypeArchitecture, instanceTypeInfo } from './ec2-instance-types.js';
 import { resolveLaunchTemplate, type LaunchTemplateRef } from './ec2-launch-templates.js';
+import { usableProfile } from './iam-propagation.js';
 import type { LaunchOptions } from './instance-model.js';
 import type { SimContext, SubnetRecord, Tag } from './types.js';
 
@@ -79,15 +80,7 @@ function resolveGroups(ctx: SimContext, subnet: SubnetRecord, ids: string[] | un
 
 function resolveProfile(ctx: SimContext, spec: { Arn?: string; Name?: string } | undefined): string | undefined {
   if (!spec || (!spec.Arn && !spec.Name)) return undefined;
-  const profiles = ctx.world.iam.instanceProfiles;
-  if (spec.Arn) {
-    const p = profiles.find((x) => x.arn === spec.Arn);
-    if (!p) throw ec2Error('InvalidParameterValue', `Value (${spec.Arn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`);
-    return p.arn;
-  }
-  const p = profiles.find((x) => x.name === spec.Name);
-  if (!p) throw ec2Error('InvalidParameterValue', `Value (${spec.Name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`);
-  return p.arn;
+  return usableProfile(ctx, spec, (message) => ec2Error('InvalidParameterValue', message)).arn;
 }
 
 /**

@@ -2,8 +2,9 @@
  * EC2 security groups and their rules. Rules are stored one peer per rule (as
  * DescribeSecurityGroupRules lists them) and grouped by protocol and ports into `IpPermissions`
  * on DescribeSecurityGroups, as EC2 does. A group stays in use — and cannot be deleted — while an
- * instance, a load balancer's network interfaces (which outlive DeleteLoadBalancer by minutes)
- * or another group's rule refers to it.
+ * instance (and its network interface for a while after it terminated, `eni-release.ts`), a load
+ * balancer's network interfaces (which outlive DeleteLoadBalancer by minutes) or another group's
+ * rule refers to it.
  */
 import type {
   AuthorizeSecurityGroupIngressRequest, CreateSecurityGroupRequest, DescribeSecurityGroupRulesRequest,
@@ -17,6 +18,8 @@ import {
   type TaggedSgRule,
 } from './ec2-net-model.js';
 import type { Handler, SecurityGroupRecord, SimContext, World } from './types.js';
+import { eniStillHeld } from './eni-release.js';
+import { asLag } from './lag.js';
 
 /** EC2's default quota of rules per direction per group. */
 const RULES_PER_DIRECTION = 60;
@@ -255,6 +258,9 @@ const deleteSecurityGroup: Handler = (ctx, input: { GroupId?: string; GroupName?
     throw ec2Error('CannotDelete', `the specified group: "${g.id}" name: "default" cannot be deleted by a user`);
   }
   if (inUse(ctx, g)) throw ec2Error('DependencyViolation', `resource ${g.id} has a dependent object`);
+  if (w.ec2.instances.some((i) => i.securityGroupIds.includes(g.id) && eniStillHeld(ctx, i))) {
+    throw asLag(ec2Error('DependencyViolation', `resource ${g.id} has a dependent object`), 'eni-release');
+  }
   w.ec2.securityGroups = w.ec2.securityGroups.filter((s) => s !== g);
   return { Return: true, GroupId: g.id };
 };

@@ -1,12 +1,12 @@
 /**
- * EC2 VPCs, subnets and availability zones. A new VPC comes with what AWS gives every VPC — its
+ * EC2 VPCs and subnets (zones are in `ec2-zones.ts`). A new VPC comes with what AWS gives every VPC — its
  * main route table (one `local` route) and its `default` security group — and takes them away
  * with it on DeleteVpc.
  */
 import type {
-  CreateSubnetRequest, CreateVpcRequest, DescribeAvailabilityZonesRequest, DescribeSubnetsRequest,
+  CreateSubnetRequest, CreateVpcRequest, DescribeSubnetsRequest,
   DescribeVpcAttributeRequest, DescribeVpcsRequest, ModifySubnetAttributeRequest, ModifyVpcAttributeRequest,
-  AvailabilityZone, Subnet, Vpc,
+  Subnet, Vpc,
 } from '@aws-sdk/client-ec2';
 import { ec2Error } from './errors.js';
 import { checkTagSpecTypes, matchesFilters, page, tagsFor } from './ec2-common.js';
@@ -15,6 +15,9 @@ import {
   loadBalancerHoldsEnis, natHoldsEni, parseCidr, pickByIds, tagsOut,
 } from './ec2-net-model.js';
 import type { Handler, SimContext, SubnetRecord, VpcRecord, World } from './types.js';
+import { subnetZones } from './ec2-zones.js';
+import { eniStillHeld } from './eni-release.js';
+import { asLag } from './lag.js';
 
 /** VPC and subnet blocks: /16 (65,536 addresses) down to /28 (16). */
 const MIN_PREFIX = 16;
@@ -68,30 +71,6 @@ function subnetOut(ctx: SimContext, s: SubnetRecord): Subnet {
     ...tagsOut(s.tags),
   };
 }
-
-const describeAvailabilityZones: Handler = (ctx, input: DescribeAvailabilityZonesRequest) => {
-  const w = ctx.world;
-  for (const name of input.ZoneNames ?? []) {
-    if (!w.azs.some((a) => a.name === name)) throw ec2Error('InvalidParameterValue', `Invalid availability zone: [${name}]`);
-  }
-  for (const id of input.ZoneIds ?? []) {
-    if (!w.azs.some((a) => a.id === id)) throw ec2Error('InvalidParameterValue', `Invalid availability zone: [${id}]`);
-  }
-  const zones = w.azs.filter(
-    (a) =>
-      (!input.ZoneNames?.length || input.ZoneNames.includes(a.name)) &&
-      (!input.ZoneIds?.length || input.ZoneIds.includes(a.id)) &&
-      matchesFilters(input.Filters, {
-        'zone-name': a.name, 'zone-id': a.id, state: 'available', 'region-name': w.region,
-        'zone-type': 'availability-zone', 'opt-in-status': 'opt-in-not-required', 'group-name': w.region,
-      }),
-  );
-  const AvailabilityZones: AvailabilityZone[] = zones.map((a) => ({
-    ZoneName: a.name, ZoneId: a.id, State: 'available', RegionName: w.region, ZoneType: 'availability-zone',
-    OptInStatus: 'opt-in-not-required', GroupName: w.region, NetworkBorderGroup: w.region, Messages: [],
-  }));
-  return { AvailabilityZones };
-};
 
 /** Creates a VPC with its main route table and `default` group (also what `seed.ts` builds by hand). */
 const createVpc: Handler = (ctx, input: CreateVpcRequest) => {
@@ -202,12 +181,13 @@ const createSubnet: Handler = (ctx, input: CreateSubnetRequest) => {
   }
   let az = w.azs[0]!;
   if (input.AvailabilityZone || input.AvailabilityZoneId) {
-    const hit = w.azs.find((a) => a.name === input.AvailabilityZone || a.id === input.AvailabilityZoneId);
+    const zones = subnetZones(w);
+    const hit = zones.find((a) => a.name === input.AvailabilityZone || a.id === input.AvailabilityZoneId);
     if (!hit || (input.AvailabilityZone && input.AvailabilityZoneId && hit.id !== input.AvailabilityZoneId)) {
       const param = input.AvailabilityZone ? 'availabilityZone' : 'availabilityZoneId';
       throw ec2Error(
         'InvalidParameterValue',
-        `Value (${input.AvailabilityZone ?? input.AvailabilityZoneId}) for parameter ${param} is invalid. Subnets can currently only be created in the following availability zones: ${w.azs.map((a) => a.name).join(', ')}.`,
+        `Value (${input.AvailabilityZone ?? input.AvailabilityZoneId}) for parameter ${param} is invalid. Subnets can currently only be created in the following availability zones: ${zones.map((a) => a.name).join(', ')}.`,
       );
     }
     az = hit;
@@ -248,6 +228,7 @@ const deleteSubnet: Handler = (ctx, input: { SubnetId?: string }) => {
     w.elbv2.loadBalancers.some((lb) => lb.subnetIds.includes(subnet.id) && loadBalancerHoldsEnis(ctx, lb)) ||
     w.ec2.natGateways.some((n) => n.subnetId === subnet.id && natHoldsEni(ctx, n));
   if (blocked) throw dependencyViolation('subnet', subnet.id);
+  if (w.ec2.instances.some((i) => i.subnetId === subnet.id && eniStillHeld(ctx, i))) throw asLag(dependencyViolation('subnet', subnet.id), 'eni-release');
   // The subnet's explicit route table association goes with it.
   for (const rt of w.ec2.routeTables) rt.associations = rt.associations.filter((a) => a.subnetId !== subnet.id);
   w.ec2.subnets = w.ec2.subnets.filter((s) => s.id !== subnet.id);
@@ -260,9 +241,8 @@ const modifySubnetAttribute: Handler = (ctx, input: ModifySubnetAttributeRequest
   return {};
 };
 
-/** Handlers for availability zones, VPCs and subnets. */
+/** Handlers for VPCs and subnets. */
 export const vpcHandlers: Record<string, Handler> = {
-  DescribeAvailabilityZones: describeAvailabilityZones,
   CreateVpc: createVpc,
   DescribeVpcs: describeVpcs,
   DeleteVpc: deleteVpc,

@@ -3,8 +3,8 @@
  * role. IAM returns policy documents URL-encoded and the SDK hands them over as they came, so
  * `AssumeRolePolicyDocument` here is URL-encoded too (callers `decodeURIComponent` it).
  *
- * Not simulated: IAM's eventual consistency (on AWS a new instance profile can be refused by
- * RunInstances for some seconds), inline and customer managed policies.
+ * A new instance profile is refused by EC2 and Auto Scaling for a while (`iam-propagation.ts`,
+ * started from `Sandbox.handle`). Not simulated: inline and customer managed policies.
  */
 import {
   DeleteConflictException,

@@ -9,7 +9,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorld, makeContext, saveWorld } from './store.js';
 import { awsError, throttlingError } from './errors.js';
-import type { CallRecord, FaultSettings, ServiceSim, World } from './types.js';
+import type { CallRecord, FaultSettings, LagKind, ServiceSim, SimContext, World } from './types.js';
+import { checkVisible, noteCreated, watchCreates } from './consistency.js';
+import { lagOf } from './lag.js';
 import { ec2Sim } from './ec2.js';
 import { elbv2Sim } from './elbv2.js';
 import { autoScalingSim } from './autoscaling.js';
@@ -40,6 +42,12 @@ export interface SandboxOptions {
   faults?: FaultSettings;
   /** Overrides the world's latency scale for this process only. */
   latencyScale?: number;
+  /**
+   * AWS's lags — a new id not yet visible, a new instance profile not yet usable, a terminated
+   * instance's interface still holding its groups (`lag.ts`) — are on by default in every
+   * profile; only a unit test that needs clean reads sets this to false.
+   */
+  consistency?: boolean;
 }
 
 /** Latency profiles by name, for `ASG_WIZARD_SANDBOX_LATENCY`. */
@@ -83,14 +91,21 @@ export class Sandbox {
   private writes = 0;
   private readonly faults: FaultSettings;
   private readonly random: () => number;
-  private readonly latencyScale: number | undefined;
+  private readonly scaleOverride: number | undefined;
+  private readonly lags: boolean;
 
   constructor(options: SandboxOptions = {}) {
     this.file = options.file ?? DEFAULT_SANDBOX_FILE;
     this.world = loadWorld(this.file, options.region);
     this.faults = { ...this.world.faults, ...options.faults };
     this.random = prng(this.faults.seed ?? 42);
-    this.latencyScale = options.latencyScale;
+    this.scaleOverride = options.latencyScale;
+    this.lags = options.consistency !== false;
+  }
+
+  /** The latency scale this process runs with (its override, else the account's). */
+  get latencyScale(): number {
+    return this.scaleOverride ?? this.world.settings.latencyScale;
   }
 
   /** Mutating calls answered by this process (injected failures included). */
@@ -101,7 +116,7 @@ export class Sandbox {
   /** Answers one command; throws AWS's error for it. */
   async handle(clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
     const world = this.world;
-    const scale = this.latencyScale ?? world.settings.latencyScale;
+    const scale = this.latencyScale;
     const saved = world.settings.latencyScale;
     world.settings.latencyScale = scale;
     try {
@@ -110,9 +125,10 @@ export class Sandbox {
       }
       const mutating = isMutating(command);
       const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
-      const log = (error?: string, injected?: boolean) => {
+      const log = (error?: string, injected?: boolean, lag?: LagKind) => {
         if (error) record.error = error;
         if (injected) record.injected = true;
+        if (lag) record.lag = lag;
         record.seq = this.calls.length + 1;
         this.calls.push(record);
         world.calls.push(record);
@@ -130,8 +146,16 @@ export class Sandbox {
         this.persist();
         throw err;
       }
-      const ctx = makeContext(world, command);
+      const ctx: SimContext = { ...makeContext(world, command), lag: this.lags };
       for (const s of SERVICES) s.tick?.(ctx);
+      // Not yet visible: refused before it counts as a write (the fault injector counts real writes).
+      try {
+        checkVisible(ctx, clientName, input);
+      } catch (err) {
+        log((err as Error).name, false, lagOf(err));
+        this.persist();
+        throw err;
+      }
       let injectAfter = false;
       if (mutating) {
         this.writes += 1;
@@ -145,7 +169,9 @@ export class Sandbox {
         }
       }
       try {
+        const made = watchCreates(ctx);
         const output = (await handler(ctx, input ?? {})) as Record<string, unknown> | undefined;
+        noteCreated(ctx, clientName, input, output, made());
         // What AWS does on its own in reaction to the call (an ASG launching at once) shows on the next read.
         for (const s of SERVICES) s.tick?.(makeContext(world, command));
         if (injectAfter) {
@@ -155,7 +181,12 @@ export class Sandbox {
         log();
         return output ?? {};
       } catch (err) {
-        if (!record.seq) log((err as Error).name);
+        // The answer is lost whatever it was: a write that failed on its own fails as injected too.
+        if (injectAfter && !record.seq) {
+          log('InternalFailure', true);
+          throw injectedFault(clientName, command, this.writes);
+        }
+        if (!record.seq) log((err as Error).name, false, lagOf(err));
         throw err;
       } finally {
         this.persist();

@@ -19,4 +19,13 @@ export const TIMES = {
   natGatewayDeleting: 60_000,
   /** Auto Scaling notices a desired-capacity change and starts activities. */
   autoScalingReaction: 5_000,
+  /** A new EC2 id (or launch template version) answers NotFound for a seeded share of this range. */
+  readAfterCreateMin: 1_000,
+  readAfterCreateMax: 5_000,
+  /** A new instance profile is refused by EC2 and Auto Scaling for this long (eksctl#8039 saw 34 s). */
+  iamPropagationMin: 10_000,
+  iamPropagationMax: 40_000,
+  /** A terminated instance's network interface holds its security groups this long. */
+  instanceEniReleaseMin: 60_000,
+  instanceEniReleaseMax: 180_000,
 } as const;

@@ -433,6 +433,17 @@ export interface CallRecord {
   at: number;
   error?: string;
   injected?: boolean;
+  /** Set when the error was one of AWS's lags (`lag.ts`): not yet visible, not yet propagated, still held. */
+  lag?: LagKind;
+}
+
+/** The lags of AWS the sandbox simulates (`lag.ts`). */
+export type LagKind = 'consistency' | 'iam-propagation' | 'eni-release';
+
+/** One thing that still lags: since when, and (instant profile) how many more calls it answers as lagging. */
+export interface LagEntry {
+  at: number;
+  left: number;
 }
 
 export interface FaultSettings {
@@ -481,6 +492,8 @@ export interface World {
     launchTemplates: LaunchTemplateRecord[];
     /** Client tokens already used, with the result ids, for idempotent retries. */
     clientTokens: Record<string, string[]>;
+    /** RunInstances tokens whose instances EC2 no longer lists: when they terminated (bound for a day after). */
+    tokenReleasedAt?: Record<string, number>;
     offeredInstanceTypes: string[];
   };
   elbv2: {
@@ -505,6 +518,22 @@ export interface World {
   iam: { roles: RoleRecord[]; instanceProfiles: InstanceProfileRecord[] };
   /** The most recent calls (capped), newest last. */
   calls: CallRecord[];
+  /** What still lags (`lag.ts`), by key: `sg-0a1…`, `lt-0a1…:v2`, `profile:arn:…`, `eni:i-0a1…`. Absent in older files. */
+  lag?: Record<string, LagEntry>;
+  /** Local and Wavelength Zones beside the AZs (`ec2-zones.ts`). Absent in older files: seeded on first use. */
+  otherZones?: ZoneRecord[];
+}
+
+/** A zone that is not an availability zone: a Local Zone or a Wavelength Zone. */
+export interface ZoneRecord {
+  name: string;
+  id: string;
+  type: 'local-zone' | 'wavelength-zone';
+  optInStatus: 'opted-in' | 'not-opted-in';
+  /** The zone group (`us-west-2-lax-1`, `us-east-1-wl1-bos-wlz-1`), the network border group and the AZ it hangs off. */
+  groupName: string;
+  borderGroup: string;
+  parentZoneName: string;
 }
 
 /** What a service handler gets: the world, the sandbox clock and id/duration helpers. */
@@ -518,6 +547,8 @@ export interface SimContext {
   duration(realisticMs: number): number;
   /** Name of the command being answered (e.g. `CreateVpc`). */
   command: string;
+  /** False only when a test switched AWS's lags off (`SandboxOptions.consistency`). */
+  lag?: boolean;
 }
 
 /** Answers one SDK command: returns the output shape (without `$metadata`) or throws. */

@@ -16,6 +16,7 @@ import type { AutoScalingOut, LaunchTemplateOut, NotificationsOut } from './outp
 import type { LoadBalancerOut } from './load-balancer.js';
 import type { NetworkOut } from './network.js';
 import { staleInstances, waitForInService, waitForRefresh } from './auto-scaling-waits.js';
+import { isIamPropagation, retryWhile } from '../aws/consistency.js';
 
 export interface AutoScalingFound {
   group?: AutoScalingGroup;
@@ -256,11 +257,12 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     // With notifications, the group starts empty so that its first launches are reported once the configuration is in place.
     const hold = !!n;
     ctx.progress.update(`creating ${name}${hold ? ' (empty until its notifications are set)' : ''}`);
-    await api.createGroup(name, {
+    const settings = {
       launchTemplate: { id: ltId, version: groupVersion(w.lt) }, min: hold ? 0 : a.minSize, max: a.maxSize, desired: hold ? 0 : a.desiredCapacity,
-      subnetIds: w.subnetIds, targetGroupArns: [w.targetGroupArn], healthCheckType: 'ELB',
+      subnetIds: w.subnetIds, targetGroupArns: [w.targetGroupArn], healthCheckType: 'ELB' as const,
       healthCheckGracePeriod: a.healthCheckGracePeriod, defaultInstanceWarmup: a.healthCheckGracePeriod,
-    }, groupTags(config));
+    };
+    await whenProfileKnown(ctx, () => api.createGroup(name, settings, groupTags(config)));
     if (n) await api.putNotificationConfiguration(name, n.topicArn!, n.types);
     await api.enableMetricsCollection(name);
     await putPolicy(ctx, deps);
@@ -278,7 +280,7 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     if (w.targetGroupArn) await api.detachTargetGroups(name, g.targetGroupArns.filter((arn) => arn !== w.targetGroupArn));
     if (Object.keys(d.settings).length) {
       ctx.progress.update(`updating ${name}: ${d.changes.map((c) => c.field).join(', ')}`);
-      await api.updateGroup(name, d.settings);
+      await whenProfileKnown(ctx, () => api.updateGroup(name, d.settings));
     }
     const stale = found.activeRefresh ? [] : staleInstances(g, w.lt);
     let refreshId = found.activeRefresh?.id;
@@ -296,6 +298,15 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
   const policy = rows.find((r) => r.type === POLICY);
   if (policy && !policy.id) policy.id = (await api.policies(name)).find((p) => p.name === POLICY_NAME)?.arn;
   return { groupName: g.name, groupArn: g.arn };
+}
+
+/**
+ * Runs a call that hands Auto Scaling the launch template: while the template's instance profile
+ * is new, IAM has not propagated it to EC2 and the call is refused ("Invalid IAM Instance Profile
+ * ARN", for ~10–40 s), so it is retried within the run's propagation bound.
+ */
+function whenProfileKnown<T>(ctx: StepContext, call: () => Promise<T>): Promise<T> {
+  return retryWhile(ctx.aws.propagation, isIamPropagation, call);
 }
 
 async function putPolicy(ctx: StepContext, deps: Outputs): Promise<void> {
@@ -317,13 +328,13 @@ async function startRefresh(ctx: StepContext, launchTemplateId: string, version:
   const api = ctx.aws.autoscaling;
   const { name, desiredCapacity, healthCheckGracePeriod } = ctx.config.asg;
   try {
-    return await api.startInstanceRefresh(name, {
+    return await whenProfileKnown(ctx, () => api.startInstanceRefresh(name, {
       launchTemplate: { id: launchTemplateId, version },
       preferences: {
         MinHealthyPercentage: minHealthyPercentage(desiredCapacity), SkipMatching: true, InstanceWarmup: healthCheckGracePeriod,
         ...(rollback ? { AutoRollback: true } : {}),
       },
-    });
+    }));
   } catch (err) {
     if (!isAwsError(err, 'InstanceRefreshInProgressFault')) throw err;
     const active = (await api.instanceRefreshes(name)).find((r) => ACTIVE_REFRESH.includes(r.status));

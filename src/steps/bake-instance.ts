@@ -8,6 +8,7 @@ import { isAwsError, WizardError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
 import type { Instance } from '../aws/ec2-compute.js';
 import { poll } from '../aws/poll.js';
+import { retryWhile } from '../aws/consistency.js';
 import type { StepContext } from '../engine/types.js';
 import { stackTags } from './common.js';
 import { waitOpts } from './network.js';
@@ -56,7 +57,7 @@ export interface LaunchSpec {
 /**
  * A ClientToken from everything the launch depends on. A rerun after a lost answer gets the same
  * token and so the same instance; a new bake (a new image name, or a new bake group after the
- * last one was deleted) gets another. EC2 remembers tokens for at least a day.
+ * last one was deleted) gets another. `attempt` moves on when the token's instance has ended.
  */
 export function bakeClientToken(config: StackConfig, spec: LaunchSpec, attempt: number): string {
   const digest = createHash('sha256')
@@ -66,9 +67,16 @@ export function bakeClientToken(config: StackConfig, spec: LaunchSpec, attempt: 
   return `asgw-bake-${digest}-${attempt}`;
 }
 
+/** Tokens tried in turn before one of its own (EC2 keeps a token bound a day after its instance ended). */
+const DERIVED_TOKENS = 5;
+
 const alive = (i: Instance) => i.state === 'pending' || i.state === 'running';
 
-/** Launches the bake instance (or gets back the one a previous try of this launch made). */
+/**
+ * Launches the bake instance (or gets back the one a previous try of this launch made). When the
+ * token's instance was terminated — by hand, or by a bake that failed — EC2 answers
+ * `IdempotentInstanceTerminated` for at least a day; the bake goes on with the next token.
+ */
 export async function launchBakeInstance(ctx: StepContext, spec: LaunchSpec): Promise<Instance> {
   const { config, aws } = ctx;
   const name = bakeNames(config).instance;
@@ -77,14 +85,21 @@ export async function launchBakeInstance(ctx: StepContext, spec: LaunchSpec): Pr
     { Key: USER_DATA_TAG, Value: userDataDigest(spec.userData) },
   ];
   let last: Instance | undefined;
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= DERIVED_TOKENS + 1; attempt++) {
+    // Past the derived tokens (five bakes ended within a day), one no earlier run can have used.
+    const clientToken = attempt <= DERIVED_TOKENS ? bakeClientToken(config, spec, attempt) : bakeClientToken(config, spec, Date.now());
     ctx.progress.update(`launching the bake instance (${spec.instanceType})`);
-    last = await aws.compute.runInstance({
-      imageId: spec.imageId, instanceType: spec.instanceType, subnetId: spec.subnetId, securityGroupIds: [spec.securityGroupId],
-      userData: spec.userData, clientToken: bakeClientToken(config, spec, attempt), tags, volumeTags: stackTags(config, name),
-    });
+    try {
+      last = await aws.compute.runInstance({
+        imageId: spec.imageId, instanceType: spec.instanceType, subnetId: spec.subnetId, securityGroupIds: [spec.securityGroupId],
+        userData: spec.userData, clientToken, tags, volumeTags: stackTags(config, name),
+      });
+    } catch (err) {
+      if (isAwsError(err, 'IdempotentInstanceTerminated')) continue;
+      throw err;
+    }
     if (alive(last)) return last;
-    // The token's instance was ended meanwhile (by hand, say): EC2 keeps answering with it, so take the next token.
+    // The token's instance is ending (shutting down): EC2 answers with it, so take the next token.
   }
   throw new WizardError(`bake: the bake instance ${last?.id ?? ''} is ${last?.state ?? 'gone'} right after launch${last?.stateReason ? ` (${last.stateReason})` : ''}`, 'run the bake again; if it keeps failing, try another --instance-type');
 }
@@ -146,15 +161,12 @@ export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; al
   const sgId = p.securityGroupId;
   if (!sgId) return;
   ctx.progress.update(`deleting the bake security group ${sgId}`);
-  await poll(async () => {
-    try {
-      await aws.network.deleteSecurityGroup(sgId);
-    } catch (err) {
-      if (isAwsError(err, 'InvalidGroup.NotFound')) return { done: true, value: undefined };
-      // A terminated instance's network interface can hold the group for a while longer.
-      if (isAwsError(err, 'DependencyViolation')) return { done: false, pending: `${sgId} is still in use (DependencyViolation)` };
-      throw err;
-    }
-    return { done: true, value: undefined };
-  }, { what: `the bake security group ${sgId} to be deletable`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay });
+  // A terminated instance's network interface holds the group for minutes more (DependencyViolation):
+  // retried as often as the run's propagation policy says, for as long as any wait may take.
+  const policy = { ...ctx.aws.propagation, maxWaitMs: ctx.maxWaitSeconds * 1000 };
+  try {
+    await retryWhile(policy, (err) => isAwsError(err, 'DependencyViolation'), () => aws.network.deleteSecurityGroup(sgId));
+  } catch (err) {
+    if (!isAwsError(err, 'InvalidGroup.NotFound')) throw err;
+  }
 }

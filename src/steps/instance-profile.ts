@@ -3,10 +3,9 @@
  * that EC2 may assume, with the AWS managed policy AmazonSSMManagedInstanceCore, and an
  * instance profile of the same name holding it, for the launch template to give the instances.
  *
- * IAM is eventually consistent: on real AWS a profile made seconds ago can still be refused by
- * RunInstances / CreateAutoScalingGroup ("Invalid IAM Instance Profile" / InvalidParameterValue)
- * for some seconds, so the steps that launch with it should retry that error for a while. The
- * sandbox does not simulate the delay.
+ * IAM is eventually consistent: a profile made seconds ago is still refused by RunInstances /
+ * CreateAutoScalingGroup ("Invalid IAM Instance Profile ARN") for ~10–40 s, so the Auto Scaling
+ * step retries that error within a bound (`whenProfileKnown`); the sandbox simulates the delay.
  */
 import type { StackConfig } from '../config/schema.js';
 import { EC2_TRUST_POLICY, SSM_CORE_POLICY_ARN, trustsEc2, type InstanceProfile, type Role } from '../aws/iam.js';

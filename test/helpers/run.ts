@@ -29,7 +29,10 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   sandbox: Sandbox | undefined;
-  /** Mutating calls this run sent to the sandbox (injected failures included). */
+  /**
+   * Mutating calls this run sent to the sandbox, as the fault injector counts them (injected
+   * failures included; not the answers "not visible yet", which are refused before counting).
+   */
   writes: string[];
 }
 
@@ -58,6 +61,6 @@ export async function runWizard(file: string, args: string[], o: RunOptions = {}
     onSandbox: (s) => (sandbox = s),
     waits: o.waits ?? { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 },
   });
-  const writes = (sandbox?.calls ?? []).filter((c) => c.mutating).map((c) => `${c.service} ${c.command}`);
+  const writes = (sandbox?.calls ?? []).filter((c) => c.mutating && c.lag !== 'consistency').map((c) => `${c.service} ${c.command}`);
   return { code, stdout: stdout.text, stderr: stderr.text, sandbox, writes };
 }

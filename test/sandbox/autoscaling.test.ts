@@ -327,9 +327,11 @@ describe('Auto Scaling groups', () => {
 
   it('records a failed launch when the image is gone, notifies LAUNCH_ERROR, and retries after a fix', async () => {
     const { asg, w, base, group, activities } = setup();
-    w.ec2.launchTemplates[0]!.versions[0]!.data.ImageId = 'ami-00000000000000000';
-    await asg.send(new CreateAutoScalingGroupCommand(base({ MinSize: 1, DesiredCapacity: 1 })));
+    await asg.send(new CreateAutoScalingGroupCommand(base({ MinSize: 0, DesiredCapacity: 0 })));
     await asg.send(new PutNotificationConfigurationCommand({ AutoScalingGroupName: 'web-asg', TopicARN: TOPIC, NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR'] }));
+    // The image goes after the group was made (AWS checks the template's image only then).
+    w.ec2.launchTemplates[0]!.versions[0]!.data.ImageId = 'ami-00000000000000000';
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'web-asg', MinSize: 1, DesiredCapacity: 1 }));
     expect((await group())!.Instances).toHaveLength(0);
     const failed = (await activities()).find((a) => a.StatusCode === 'Failed')!;
     expect(failed.StatusMessage).toBe("The image id '[ami-00000000000000000]' does not exist. Launching EC2 instance failed.");
@@ -410,7 +412,8 @@ describe('Auto Scaling groups', () => {
     advance(31_000);
     expect((await group())!.Instances!.map((i) => i.LifecycleState)).toEqual(['InService', 'InService']);
     const lt = w.ec2.launchTemplates[0]!;
-    lt.versions.push({ number: 2, createdAt: Date.now(), data: { ...lt.versions[0]!.data, ImageId: 'ami-00000000000000000' } });
+    // A type the AZs do not offer: StartInstanceRefresh takes it, every launch of it fails.
+    lt.versions.push({ number: 2, createdAt: Date.now(), data: { ...lt.versions[0]!.data, InstanceType: 'x2gd.large' } });
     lt.latestVersion = 2;
     const unsupported = await errorOf(asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'web-asg', Preferences: { AutoRollback: true } })));
     expect(unsupported.name).toBe('ValidationError');

@@ -39,8 +39,9 @@ function tmpFile() {
   return join(mkdtempSync(join(tmpdir(), 'asgw-ec2c-')), 'sandbox.json');
 }
 
+/** AWS's lags are off here: these tests read what a call just made (`lags.test.ts` meets them). */
 function setup(latencyScale?: number) {
-  const sandbox = new Sandbox({ file: tmpFile(), ...(latencyScale !== undefined ? { latencyScale } : {}) });
+  const sandbox = new Sandbox({ file: tmpFile(), consistency: false, ...(latencyScale !== undefined ? { latencyScale } : {}) });
   const aws = new AwsClients({ region: 'ap-northeast-2', sandbox });
   const advance = (ms: number) => {
     sandbox.world.clock.offsetMs += ms;
@@ -108,7 +109,30 @@ describe('EC2 instances', () => {
     expect(sandbox.world.ec2.instances).toHaveLength(1);
     const err = await errorOf(aws.ec2.send(new RunInstancesCommand({ ...input, InstanceType: 't3.small' })));
     expect(err?.name).toBe('IdempotentParameterMismatch');
+    expect(err?.message).toBe('Arguments on this idempotent request are inconsistent with arguments used in previous request(s).');
     expect(sandbox.world.ec2.instances).toHaveLength(1);
+  });
+
+  it('a ClientToken whose instance terminated stays bound a day (IdempotentInstanceTerminated), past the hour EC2 lists it', async () => {
+    const { aws, sandbox, advance } = setup();
+    const input = { ImageId: await al2023(aws), InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ClientToken: 'tok-2' } as const;
+    const first = (await aws.ec2.send(new RunInstancesCommand(input))).Instances![0]!.InstanceId!;
+    await aws.ec2.send(new TerminateInstancesCommand({ InstanceIds: [first] }));
+    const bound = async () => errorOf(aws.ec2.send(new RunInstancesCommand(input)));
+    const err = await bound();
+    expect(err?.name).toBe('IdempotentInstanceTerminated');
+    expect(err?.message).toBe('The client token you have provided is associated with a terminated instance. Please use a different client token.');
+    expect((await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [first] }))).Reservations![0]!.Instances![0]!.State!.Name).toBe('terminated');
+    // EC2 stops listing the instance after an hour; the token is still bound.
+    advance(2 * 3_600_000);
+    expect((await bound())?.name).toBe('IdempotentInstanceTerminated');
+    expect(sandbox.world.ec2.instances.map((i) => i.id)).not.toContain(first);
+    // Other parameters are still a mismatch first.
+    expect((await errorOf(aws.ec2.send(new RunInstancesCommand({ ...input, InstanceType: 't3.small' }))))?.name).toBe('IdempotentParameterMismatch');
+    advance(23 * 3_600_000);
+    const again = (await aws.ec2.send(new RunInstancesCommand(input))).Instances![0]!.InstanceId!;
+    expect(again).not.toBe(first);
+    expect(sandbox.world.ec2.instances.filter((i) => i.clientToken === 'tok-2').map((i) => i.id)).toEqual([again]);
   });
 
   it('goes pending → running → status ok on the sandbox clock, and the SDK waiters see it', async () => {

@@ -23,8 +23,9 @@ function tmpFile() {
   return join(mkdtempSync(join(tmpdir(), 'asgw-net-')), 'sandbox.json');
 }
 
+/** AWS's lags are off here: these tests read what a call just made (`lags.test.ts` meets them). */
 function setup(latencyScale?: number) {
-  const sandbox = new Sandbox({ file: tmpFile(), ...(latencyScale !== undefined ? { latencyScale } : {}) });
+  const sandbox = new Sandbox({ file: tmpFile(), consistency: false, ...(latencyScale !== undefined ? { latencyScale } : {}) });
   const aws = new AwsClients({ region: 'ap-northeast-2', sandbox });
   return { sandbox, aws, ec2: aws.ec2 };
 }
@@ -49,9 +50,42 @@ async function newVpc(ec2: AwsClients['ec2'], cidr = '10.0.0.0/16', name = 'lab'
 describe('EC2 network sandbox', () => {
   it('lists the region\'s availability zones', async () => {
     const { ec2 } = setup();
-    const out = await ec2.send(new DescribeAvailabilityZonesCommand({}));
+    const out = await ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }] }));
     expect(out.AvailabilityZones!.map((z) => z.ZoneName)).toEqual(['ap-northeast-2a', 'ap-northeast-2b', 'ap-northeast-2c', 'ap-northeast-2d']);
     expect(out.AvailabilityZones![0]).toMatchObject({ State: 'available', ZoneType: 'availability-zone', RegionName: 'ap-northeast-2', ZoneId: 'apne2-az1' });
+  });
+
+  it('lists opted-in Local and Wavelength Zones too, whose names sort before the AZs\'; zone-type filters them out', async () => {
+    const { ec2, sandbox } = setup();
+    const all = (await ec2.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones!;
+    expect(all.map((z) => [z.ZoneName, z.ZoneType, z.OptInStatus])).toEqual([
+      ['ap-northeast-2a', 'availability-zone', 'opt-in-not-required'],
+      ['ap-northeast-2b', 'availability-zone', 'opt-in-not-required'],
+      ['ap-northeast-2c', 'availability-zone', 'opt-in-not-required'],
+      ['ap-northeast-2d', 'availability-zone', 'opt-in-not-required'],
+      ['ap-northeast-2-lcl-1a', 'local-zone', 'opted-in'],
+      ['ap-northeast-2-wl1-sel-wlz-1', 'wavelength-zone', 'opted-in'],
+    ]);
+    // Sorting the names puts the Wavelength and Local Zones first.
+    expect(all.map((z) => z.ZoneName!).sort().slice(0, 2)).toEqual(['ap-northeast-2-lcl-1a', 'ap-northeast-2-wl1-sel-wlz-1']);
+    expect(all[4]).toMatchObject({ GroupName: 'ap-northeast-2-lcl-1', NetworkBorderGroup: 'ap-northeast-2-lcl-1', ParentZoneName: 'ap-northeast-2a', ParentZoneId: 'apne2-az1' });
+    const azs = await ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }, { Name: 'state', Values: ['available'] }] }));
+    expect(azs.AvailabilityZones!.map((z) => z.ZoneName)).toEqual(['ap-northeast-2a', 'ap-northeast-2b', 'ap-northeast-2c', 'ap-northeast-2d']);
+    // AllAvailabilityZones adds the zones not opted in to.
+    const every = await ec2.send(new DescribeAvailabilityZonesCommand({ AllAvailabilityZones: true, Filters: [{ Name: 'opt-in-status', Values: ['not-opted-in'] }] }));
+    expect(every.AvailabilityZones!.map((z) => z.ZoneName)).toEqual(['ap-northeast-2-lcl-2a']);
+    // A subnet may go in an opted-in Local Zone, as on AWS.
+    const vpcId = await newVpc(ec2);
+    const local = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'ap-northeast-2-lcl-1a' }));
+    expect(local.Subnet!.AvailabilityZone).toBe('ap-northeast-2-lcl-1a');
+    expect(sandbox.world.otherZones).toHaveLength(3);
+  });
+
+  it('gives an account file written before zones were simulated its Local and Wavelength Zones', async () => {
+    const { ec2, sandbox } = setup();
+    delete sandbox.world.otherZones;
+    const all = (await ec2.send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones!;
+    expect(all.map((z) => z.ZoneType)).toEqual(expect.arrayContaining(['local-zone', 'wavelength-zone']));
   });
 
   it('creates a VPC tagged at creation, with its default security group and main route table', async () => {
