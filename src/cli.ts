@@ -2,6 +2,8 @@
  * The command line. The only place that catches errors, prints them and sets the exit code:
  * 0 done, 1 failed, 2 invalid input (nothing written), 130 interrupted.
  */
+// First, before anything that may load the AWS SDK: its Node-version notice stays off.
+import './sdk-notice.js';
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT, WizardError } from './errors.js';
