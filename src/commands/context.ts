@@ -14,6 +14,7 @@ import type { StepContext } from '../engine/types.js';
 import type { StackConfig } from '../config/schema.js';
 import { stackTags } from '../steps/common.js';
 import { realWeb, sandboxWeb } from '../aws/web.js';
+import { waitPolicy, type WaitOverride } from '../engine/waits.js';
 
 /** What the program gets from outside; tests pass their own. */
 export interface Deps {
@@ -26,8 +27,8 @@ export interface Deps {
   prompter?: Prompter;
   /** Runs whose sandbox a test wants to inspect get it here. */
   onSandbox?: (sandbox: Sandbox) => void;
-  /** Waiter bounds in seconds (tests shorten them). */
-  waits?: { maxWaitSeconds: number; minDelay: number; maxDelay: number };
+  /** Waiter bounds in seconds for every wait (tests shorten them); else each wait's own (engine/waits.ts). */
+  waits?: WaitOverride;
 }
 
 /** The global options (commander's parsed values). */
@@ -142,11 +143,10 @@ export async function callerAccount(run: Run): Promise<string> {
 
 /** The context the steps run in. */
 export function stepContext(run: Run, config: StackConfig, account: string): StepContext {
-  const waits = run.deps.waits ?? (run.sandbox && run.sandbox.world.settings.latencyScale === 0
-    ? { maxWaitSeconds: 120, minDelay: 1, maxDelay: 2 }
-    : { maxWaitSeconds: 1200, minDelay: 5, maxDelay: 30 });
+  // The sandbox's clock runs at the scale this run uses (the environment's, else the file's); AWS's at 1.
+  const waits = waitPolicy(run.sandbox ? run.sandbox.latencyScale : 1, run.deps.waits);
   return {
     aws: run.aws, web: run.sandbox ? sandboxWeb(run.sandbox) : realWeb, config, tags: stackTags(config), region: run.region, account, prompter: run.prompter,
-    progress: { update: () => {} }, ...waits,
+    progress: { update: () => {} }, waits, ...waits.bound('other'),
   };
 }

@@ -17,6 +17,9 @@ import { snsSim } from './sns.js';
 import { ssmSim } from './ssm.js';
 import { stsSim } from './sts.js';
 import { iamSim } from './iam.js';
+import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
+
+export type { SandboxHttpResponse } from './http.js';
 
 /** Order matters for `tick`: instances change state before target health and group health read them. */
 const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim];
@@ -83,14 +86,19 @@ export class Sandbox {
   private writes = 0;
   private readonly faults: FaultSettings;
   private readonly random: () => number;
-  private readonly latencyScale: number | undefined;
+  private readonly latencyOverride: number | undefined;
 
   constructor(options: SandboxOptions = {}) {
     this.file = options.file ?? DEFAULT_SANDBOX_FILE;
     this.world = loadWorld(this.file, options.region);
     this.faults = { ...this.world.faults, ...options.faults };
     this.random = prng(this.faults.seed ?? 42);
-    this.latencyScale = options.latencyScale;
+    this.latencyOverride = options.latencyScale;
+  }
+
+  /** The latency scale this process runs at: the environment's (never saved), else the account file's. */
+  get latencyScale(): number {
+    return this.latencyOverride ?? this.world.settings.latencyScale;
   }
 
   /** Mutating calls answered by this process (injected failures included). */
@@ -101,68 +109,73 @@ export class Sandbox {
   /** Answers one command; throws AWS's error for it. */
   async handle(clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
     const world = this.world;
-    const scale = this.latencyScale ?? world.settings.latencyScale;
-    const saved = world.settings.latencyScale;
-    world.settings.latencyScale = scale;
-    try {
-      if (world.settings.callLatencyMs > 0 && scale > 0) {
-        await new Promise((r) => setTimeout(r, world.settings.callLatencyMs * Math.min(1, scale * 10)));
-      }
-      const mutating = isMutating(command);
-      const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
-      const log = (error?: string, injected?: boolean) => {
-        if (error) record.error = error;
-        if (injected) record.injected = true;
-        record.seq = this.calls.length + 1;
-        this.calls.push(record);
-        world.calls.push(record);
-        if (world.calls.length > CALL_LOG_CAP) world.calls.splice(0, world.calls.length - CALL_LOG_CAP);
-      };
-      const sim = SERVICES.find((s) => s.clientName === clientName);
-      const handler = sim?.handlers[command];
-      if (!sim || !handler) {
-        log('UnsupportedOperation');
-        throw awsError(clientName, 'UnsupportedOperation', `The asg-wizard sandbox does not simulate ${clientName.replace(/Client$/, '')} ${command}.`);
-      }
-      if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
-        const err = throttlingError(clientName);
-        log(err.name, true);
-        this.persist();
-        throw err;
-      }
-      const ctx = makeContext(world, command);
-      for (const s of SERVICES) s.tick?.(ctx);
-      let injectAfter = false;
-      if (mutating) {
-        this.writes += 1;
-        if (this.faults.failWriteAt === this.writes) {
-          if (this.faults.failMode === 'after') injectAfter = true;
-          else {
-            log('InternalFailure', true);
-            this.persist();
-            throw injectedFault(clientName, command, this.writes);
-          }
-        }
-      }
-      try {
-        const output = (await handler(ctx, input ?? {})) as Record<string, unknown> | undefined;
-        // What AWS does on its own in reaction to the call (an ASG launching at once) shows on the next read.
-        for (const s of SERVICES) s.tick?.(makeContext(world, command));
-        if (injectAfter) {
+    const scale = this.latencyScale;
+    if (world.settings.callLatencyMs > 0 && scale > 0) {
+      await new Promise((r) => setTimeout(r, world.settings.callLatencyMs * Math.min(1, scale * 10)));
+    }
+    const mutating = isMutating(command);
+    const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
+    const log = (error?: string, injected?: boolean) => {
+      if (error) record.error = error;
+      if (injected) record.injected = true;
+      record.seq = this.calls.length + 1;
+      this.calls.push(record);
+      world.calls.push(record);
+      if (world.calls.length > CALL_LOG_CAP) world.calls.splice(0, world.calls.length - CALL_LOG_CAP);
+    };
+    const sim = SERVICES.find((s) => s.clientName === clientName);
+    const handler = sim?.handlers[command];
+    if (!sim || !handler) {
+      log('UnsupportedOperation');
+      throw awsError(clientName, 'UnsupportedOperation', `The asg-wizard sandbox does not simulate ${clientName.replace(/Client$/, '')} ${command}.`);
+    }
+    if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
+      const err = throttlingError(clientName);
+      log(err.name, true);
+      this.persist();
+      throw err;
+    }
+    const ctx = makeContext(world, command, scale);
+    for (const s of SERVICES) s.tick?.(ctx);
+    let injectAfter = false;
+    if (mutating) {
+      this.writes += 1;
+      if (this.faults.failWriteAt === this.writes) {
+        if (this.faults.failMode === 'after') injectAfter = true;
+        else {
           log('InternalFailure', true);
+          this.persist();
           throw injectedFault(clientName, command, this.writes);
         }
-        log();
-        return output ?? {};
-      } catch (err) {
-        if (!record.seq) log((err as Error).name);
-        throw err;
-      } finally {
-        this.persist();
       }
-    } finally {
-      world.settings.latencyScale = saved;
     }
+    try {
+      const output = (await handler(ctx, input ?? {})) as Record<string, unknown> | undefined;
+      // What AWS does on its own in reaction to the call (an ASG launching at once) shows on the next read.
+      for (const s of SERVICES) s.tick?.(makeContext(world, command, scale));
+      if (injectAfter) {
+        log('InternalFailure', true);
+        throw injectedFault(clientName, command, this.writes);
+      }
+      log();
+      return output ?? {};
+    } catch (err) {
+      if (!record.seq) log((err as Error).name);
+      throw err;
+    } finally {
+      this.persist();
+    }
+  }
+
+  /**
+   * GETs `url` as a browser on the caller's machine would: a load balancer's URL or an
+   * instance's public IP (status 0: nothing answered). Its effects (CPU load, the round-robin
+   * position) are saved.
+   */
+  httpGet(url: string): SandboxHttpResponse {
+    const answer = sandboxHttpGet(makeContext(this.world, 'HttpGet', this.latencyScale), url);
+    this.persist();
+    return answer;
   }
 
   /** Writes the account back to its file. */

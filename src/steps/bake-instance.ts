@@ -119,9 +119,7 @@ export async function waitForUserData(ctx: StepContext, instance: Instance, late
     };
   }, {
     what: `the user data of bake instance ${instance.id} to finish`,
-    maxWaitSeconds: ctx.maxWaitSeconds,
-    minDelay: ctx.minDelay,
-    maxDelay: ctx.maxDelay,
+    ...ctx.waits.bound('user-data'),
     onPending: (_p, s) => ctx.progress.update(`waiting for the user data to finish (${s} s)`),
     suggestion: `the instance is left running: see its console (aws ec2 get-console-output --instance-id ${instance.id} --latest); ` +
       `a --user-data file must end by echoing ${USER_DATA_DONE_MARKER} to /dev/console; run the bake again to resume`,
@@ -141,7 +139,7 @@ export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; al
   const all = [...p.terminate, ...p.alsoWaitFor];
   if (all.length) {
     ctx.progress.update('waiting for the bake instance to terminate');
-    await aws.compute.waitUntilTerminated(all, waitOpts(ctx));
+    await aws.compute.waitUntilTerminated(all, waitOpts(ctx, 'instance-terminated'));
   }
   const sgId = p.securityGroupId;
   if (!sgId) return;
@@ -156,5 +154,5 @@ export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; al
       throw err;
     }
     return { done: true, value: undefined };
-  }, { what: `the bake security group ${sgId} to be deletable`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay });
+  }, { what: `the bake security group ${sgId} to be deletable`, ...ctx.waits.bound('security-group-released') });
 }

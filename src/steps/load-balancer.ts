@@ -183,7 +183,7 @@ async function apply(ctx: StepContext, found: LoadBalancerFound, rows: PlanRow[]
   }
   if (lb.state !== 'active') {
     ctx.progress.update(`waiting for ${config.alb.name} to become active (AWS: 2–4 min)`);
-    await aws.elbv2.waitForLoadBalancer(lb.arn, waitOpts(ctx));
+    await aws.elbv2.waitForLoadBalancer(lb.arn, waitOpts(ctx, 'load-balancer-active'));
   }
   for (const r of rows) {
     if (r.type === SG) r.id = sgId;

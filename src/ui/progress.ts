@@ -68,10 +68,11 @@ export class Progress implements RunObserver {
     const r = this.running.get(id);
     this.running.delete(id);
     if (!r) return;
+    // Every failed step says why: steps fail side by side, and the final error names only one of them.
     if (this.mode === 'json') this.event({ event: 'step-failed', step: id, error: error.message });
-    else if (this.mode === 'plain') this.line(`${r.title}: failed`);
+    else if (this.mode === 'plain') this.line(`${r.title}: failed: ${error.message}`);
     else if (this.mode === 'spinner') {
-      this.withSpinnerPaused(() => this.stream.write(`✖ ${r.title}: failed\n`));
+      this.withSpinnerPaused(() => this.stream.write(`✖ ${r.title}: failed: ${error.message}\n`));
       this.redraw();
     }
   }
