@@ -12,6 +12,7 @@ import { SnsApi } from './sns.js';
 import { SsmApi } from './ssm.js';
 import { IamApi } from './iam.js';
 import { StsApi } from './sts.js';
+import { AcmApi } from './acm.js';
 
 export class AwsApi {
   private readonly made = new Map<string, unknown>();
@@ -48,6 +49,9 @@ export class AwsApi {
   }
   get sts(): StsApi {
     return this.once('sts', () => new StsApi(this.clients.sts));
+  }
+  get acm(): AcmApi {
+    return this.once('acm', () => new AcmApi(this.clients.acm));
   }
   /** Mutating calls made so far in this run. */
   get writeCount(): number {

@@ -11,6 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { ACMClient } from '@aws-sdk/client-acm';
 import type { Pluggable } from '@smithy/types';
 import type { Sandbox } from '../sandbox/index.js';
 import { isMutating } from '../sandbox/index.js';
@@ -60,6 +61,10 @@ export class AwsClients {
   get iam(): IAMClient {
     // IAM is global; the SDK resolves its endpoint from any region.
     return this.get('iam', (c) => new IAMClient(c));
+  }
+
+  get acm(): ACMClient {
+    return this.get('acm', (c) => new ACMClient(c));
   }
 
   /** Closes the clients' sockets (a CLI run ends sooner). */

@@ -17,12 +17,13 @@ import { snsSim } from './sns.js';
 import { ssmSim } from './ssm.js';
 import { stsSim } from './sts.js';
 import { iamSim } from './iam.js';
+import { acmSim } from './acm.js';
 import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
 
 export type { SandboxHttpResponse } from './http.js';
 
 /** Order matters for `tick`: instances change state before target health and group health read them. */
-const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim];
+const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim, acmSim];
 
 export const DEFAULT_SANDBOX_FILE = join(homedir(), '.asg-wizard', 'sandbox.json');
 

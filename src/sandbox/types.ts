@@ -424,6 +424,21 @@ export interface InstanceProfileRecord {
   tags: Tag[];
 }
 
+/** An ACM certificate: requested (pending validation until DNS or e-mail says so) or imported. */
+export interface CertificateRecord {
+  arn: string;
+  domainName: string;
+  subjectAlternativeNames: string[];
+  type: 'AMAZON_ISSUED' | 'IMPORTED';
+  createdAt: number;
+  /** Imported: when it stops being valid (EXPIRED after). */
+  notAfter?: number;
+  notBefore?: number;
+  /** Requested: the client's idempotency token, for a retried request. */
+  idempotencyToken?: string;
+  tags: Tag[];
+}
+
 /** One call the sandbox answered (or refused), for tests and `--sandbox` inspection. */
 export interface CallRecord {
   seq: number;
@@ -503,6 +518,8 @@ export interface World {
   };
   ssm: { parameters: SsmParameterRecord[] };
   iam: { roles: RoleRecord[]; instanceProfiles: InstanceProfileRecord[] };
+  /** ACM certificates (absent from account files made before ACM was simulated). */
+  acm?: { certificates: CertificateRecord[] };
   /** The most recent calls (capped), newest last. */
   calls: CallRecord[];
 }

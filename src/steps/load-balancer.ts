@@ -11,6 +11,7 @@ import type { Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
 import { ADOPT_REASON, isOurs, presentAction, row, stackTags } from './common.js';
 import type { NetworkOut } from './network.js';
 import { waitOpts } from './network.js';
+import { checkCertificate } from './certificate.js';
 
 export interface LoadBalancerFound {
   sg?: SecurityGroup;
@@ -89,7 +90,9 @@ export async function applySecurityGroup(
 async function detect(ctx: StepContext, deps: Outputs): Promise<LoadBalancerFound> {
   const { aws, config } = ctx;
   const vpcId = (deps.network as Partial<NetworkOut> | undefined)?.vpcId;
-  const [sg, lb, tg] = await Promise.all([
+  const [, sg, lb, tg] = await Promise.all([
+    // A certificate the listener would refuse stops the run here, before anything is built.
+    checkCertificate(ctx).then(() => undefined),
     vpcId ? aws.network.findSecurityGroupByName(vpcId, config.alb.securityGroupName) : Promise.resolve(undefined),
     aws.elbv2.findLoadBalancer(config.alb.name),
     aws.elbv2.findTargetGroup(config.alb.targetGroupName),
