@@ -61,6 +61,7 @@ export function createProgram(deps: Deps): Command {
   addStackOptions(program.command('up'))
     .description('build or update the whole stack, each step detected first and reused if present')
     .option('--dry-run', 'show the plan and change nothing (same as plan)')
+    .option('--no-verify', 'skip the last check that the URL answers (an emulator\'s load balancer has no address)')
     .action(async (_opts, cmd: Command) => {
       // Loaded on use: the SDK clients cost a second of start-up that --help and --version need not pay.
       const { upCommand } = await import('./commands/up.js');

@@ -7,7 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/clients.js';
 import { AwsApi } from '../aws/api.js';
 import { Sandbox, DEFAULT_SANDBOX_FILE, sandboxOptionsFromEnv } from '../sandbox/index.js';
-import { CredentialsError, UsageError, wrapAwsError } from '../errors.js';
+import { CredentialsError, UsageError, WizardError, wrapAwsError } from '../errors.js';
 import { InquirerPrompter, NonInteractivePrompter, type Prompter } from '../prompts/prompter.js';
 import { Progress, type ProgressMode } from '../ui/progress.js';
 import type { StepContext } from '../engine/types.js';
@@ -120,7 +120,11 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   }
   const region = await resolveRegion(opts, configRegion, sandbox);
   const endpointUrl = opts.endpointUrl;
-  const clients = new AwsClients({ region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}), ...(sandbox ? { sandbox } : {}) });
+  const endpointLabel = sandbox ? sandbox.label : endpointUrl ? `the endpoint ${endpointUrl}` : undefined;
+  const clients = new AwsClients({
+    region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}), ...(sandbox ? { sandbox } : {}),
+    ...(endpointLabel ? { endpointLabel } : {}), onWarning: (text) => progress.warning(text),
+  });
   return {
     deps, opts, chalk, prompter, progress, unattended, clients, aws: new AwsApi(clients), region,
     ...(sandbox ? { sandbox } : {}),
@@ -134,11 +138,19 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
 
 /** The preflight: who we are (the plan header's account); credential trouble is exit 2 with the fix. */
 export async function callerAccount(run: Run): Promise<string> {
+  let account: string;
   try {
-    return (await run.aws.sts.callerIdentity()).account;
+    account = (await run.aws.sts.callerIdentity()).account;
   } catch (err) {
     throw wrapAwsError(err, 'preflight', 'GetCallerIdentity');
   }
+  if (!account) {
+    throw new WizardError(
+      `preflight: GetCallerIdentity named no account: ${run.clients.options.endpointLabel ?? 'the endpoint'} does not answer as AWS does`,
+      'check --endpoint-url (an emulator such as LocalStack or moto answers it)',
+    );
+  }
+  return account;
 }
 
 /** The context the steps run in. */

@@ -19,6 +19,7 @@ import { stsSim } from './sts.js';
 import { iamSim } from './iam.js';
 import { acmSim } from './acm.js';
 import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
+import { EMULATORS, lacks, notFoundPagePlugin, type Emulator } from './emulate.js';
 
 export type { SandboxHttpResponse } from './http.js';
 
@@ -44,14 +45,21 @@ export interface SandboxOptions {
   faults?: FaultSettings;
   /** Overrides the world's latency scale for this process only. */
   latencyScale?: number;
+  /** Act as an AWS emulator: its missing operations answer its HTML 404, its load balancers resolve nowhere. */
+  emulate?: Emulator;
 }
 
 /** Latency profiles by name, for `ASG_WIZARD_SANDBOX_LATENCY`. */
 export const LATENCY_PROFILES: Record<string, number> = { instant: 0, fast: 0.01, realistic: 1 };
 
 /** Reads the sandbox knobs a user or a test sets through the environment. */
-export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<SandboxOptions, 'faults' | 'latencyScale'> {
-  const out: Pick<SandboxOptions, 'faults' | 'latencyScale'> = {};
+export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<SandboxOptions, 'faults' | 'latencyScale' | 'emulate'> {
+  const out: Pick<SandboxOptions, 'faults' | 'latencyScale' | 'emulate'> = {};
+  const emulate = env.ASG_WIZARD_SANDBOX_EMULATE;
+  if (emulate) {
+    if (!EMULATORS.includes(emulate as Emulator)) throw new Error(`ASG_WIZARD_SANDBOX_EMULATE=${emulate}: use ${EMULATORS.join(' or ')}`);
+    out.emulate = emulate as Emulator;
+  }
   const lat = env.ASG_WIZARD_SANDBOX_LATENCY;
   if (lat) {
     const scale = LATENCY_PROFILES[lat] ?? Number(lat);
@@ -88,6 +96,8 @@ export class Sandbox {
   private readonly faults: FaultSettings;
   private readonly random: () => number;
   private readonly latencyOverride: number | undefined;
+  /** The emulator this sandbox acts as, if any (never saved in the file). */
+  readonly emulate: Emulator | undefined;
 
   constructor(options: SandboxOptions = {}) {
     this.file = options.file ?? DEFAULT_SANDBOX_FILE;
@@ -95,6 +105,12 @@ export class Sandbox {
     this.faults = { ...this.world.faults, ...options.faults };
     this.random = prng(this.faults.seed ?? 42);
     this.latencyOverride = options.latencyScale;
+    this.emulate = options.emulate;
+  }
+
+  /** How messages name this endpoint: `the sandbox`, or `the sandbox (acting as moto)`. */
+  get label(): string {
+    return `the sandbox${this.emulate ? ` (acting as ${this.emulate})` : ''}`;
   }
 
   /** The latency scale this process runs at: the environment's (never saved), else the account file's. */
@@ -174,9 +190,24 @@ export class Sandbox {
    * position) are saved.
    */
   httpGet(url: string): SandboxHttpResponse {
+    const host = URL.canParse(url) ? new URL(url).hostname : '';
+    if (this.emulate && this.world.elbv2.loadBalancers.some((l) => l.dnsName.toLowerCase() === host.toLowerCase())) {
+      return { status: 0, body: `Could not resolve host: ${host} (${this.label} gives load balancers no address)` };
+    }
     const answer = sandboxHttpGet(makeContext(this.world, 'HttpGet', this.latencyScale), url);
     this.persist();
     return answer;
+  }
+
+  /** Logs a call the sandbox does not answer itself (one an emulator lacks). */
+  private logCall(clientName: string, command: string, error: string): void {
+    const record: CallRecord = {
+      seq: this.calls.length + 1, service: clientName.replace(/Client$/, ''), command, mutating: isMutating(command), at: Date.now(), error,
+    };
+    this.calls.push(record);
+    this.world.calls.push(record);
+    if (this.world.calls.length > CALL_LOG_CAP) this.world.calls.splice(0, this.world.calls.length - CALL_LOG_CAP);
+    this.persist();
   }
 
   /** Writes the account back to its file. */
@@ -192,9 +223,14 @@ export class Sandbox {
     return {
       applyToStack: (stack) => {
         stack.add(
-          (_next, context) => async (args: any) => {
+          (next, context) => async (args: any) => {
             const clientName = String(context.clientName ?? '');
             const command = String(context.commandName ?? '').replace(/Command$/, '');
+            if (lacks(this.emulate, clientName, command)) {
+              // Down to the SDK's own deserializer, which meets the emulator's HTML page.
+              this.logCall(clientName, command, 'HTML 404 (not implemented by the emulator)');
+              return next(args);
+            }
             const output = await this.handle(clientName, command, args.input);
             const requestId = `sandbox-${this.world.seq}`;
             return {
@@ -204,6 +240,7 @@ export class Sandbox {
           },
           { step: 'deserialize', priority: 'high', name: 'asgWizardSandbox', override: true },
         );
+        if (this.emulate) stack.use(notFoundPagePlugin());
       },
     };
   }

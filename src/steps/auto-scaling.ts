@@ -217,7 +217,8 @@ async function detect(ctx: StepContext): Promise<AutoScalingFound> {
   if (!group) return { policies: [], notifications: [] };
   const [policies, notifications, refreshes] = await Promise.all([
     api.policies(group.name),
-    api.notificationConfigurations([group.name]),
+    // Only a run that wires notifications plans them (an emulator may lack the call, too).
+    ctx.config.notifications.enabled ? api.notificationConfigurations([group.name]) : Promise.resolve([]),
     api.instanceRefreshes(group.name),
   ]);
   const activeRefresh = refreshes.find((r) => ACTIVE_REFRESH.includes(r.status));

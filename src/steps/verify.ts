@@ -88,6 +88,7 @@ export const verifyStep: Step<VerifyFound, VerifyOut> = {
   title: 'Verify',
   needs: ['auto-scaling', 'load-balancer'],
   alwaysApply: true,
+  enabled: (config) => config.verify,
   detect,
   plan,
   outputs: (_config: StackConfig, _found, deps) => {

@@ -35,6 +35,13 @@ export class Progress implements RunObserver {
     this.withSpinnerPaused(() => this.stream.write(`${this.mode === 'plain' ? this.stamp() : ''}${text}\n`));
   }
 
+  /** A warning line (`warning: …`), or a `warning` event in JSON mode. */
+  warning(text: string): void {
+    if (this.mode === 'silent') return;
+    if (this.mode === 'json') return this.event({ event: 'warning', message: text });
+    this.withSpinnerPaused(() => this.stream.write(`warning: ${text}\n`));
+  }
+
   stepStarted(id: StepId, title: string): void {
     this.running.set(id, { title, text: '', since: this.now() });
     if (this.mode === 'json') this.event({ event: 'step-started', step: id, title });
