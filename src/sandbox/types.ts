@@ -11,6 +11,10 @@
  * world as it would be by then.
  */
 
+import type { CertificateRecord } from './acm.js';
+
+export type { CertificateRecord } from './acm.js';
+
 export type Tag = { Key: string; Value: string };
 
 export interface VpcRecord {
@@ -421,21 +425,6 @@ export interface InstanceProfileRecord {
   path: string;
   roleNames: string[];
   createdAt: number;
-  tags: Tag[];
-}
-
-/** An ACM certificate: requested (pending validation until DNS or e-mail says so) or imported. */
-export interface CertificateRecord {
-  arn: string;
-  domainName: string;
-  subjectAlternativeNames: string[];
-  type: 'AMAZON_ISSUED' | 'IMPORTED';
-  createdAt: number;
-  /** Imported: when it stops being valid (EXPIRED after). */
-  notAfter?: number;
-  notBefore?: number;
-  /** Requested: the client's idempotency token, for a retried request. */
-  idempotencyToken?: string;
   tags: Tag[];
 }
 
