@@ -1,8 +1,8 @@
 #!/bin/bash
 # asg-wizard: the Immersion Day lab's web server, baked into the image "Web Server v1".
-# Amazon Linux 2023 (dnf). Replace this file with --user-data FILE; a replacement must end,
-# like this one, by echoing ASG_WIZARD_USER_DATA_DONE to /dev/console once everything is
-# installed: the bake waits for that line before it makes the image.
+# Amazon Linux 2023 (dnf). Replace this file with --user-data FILE. asg-wizard adds its own
+# completion signal to whatever runs (this script's exit status, on the console and at
+# /asg-wizard-done.txt on port 80): the image is made once it has run and succeeded.
 set -euo pipefail
 say() { echo "asg-wizard: $*" > /dev/console; echo "asg-wizard: $*"; }
 
@@ -81,9 +81,7 @@ say "updating packages"
 dnf update -y
 systemctl enable --now php-fpm httpd
 
-# Done for real only when the page answers here.
+# Done for real only when the page answers here (else this script fails, and so does the bake).
 for _ in $(seq 1 30); do curl -fsS -o /dev/null http://localhost/ && break; sleep 2; done
 curl -fsS -o /dev/null http://localhost/
-
-# The bake reads this line in the console output (and the file over HTTP): keep it last.
-echo "ASG_WIZARD_USER_DATA_DONE" | tee /var/www/html/asg-wizard-done.txt > /dev/console
+say "the web server answers"

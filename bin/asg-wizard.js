@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// The SDK's own switch for its Node 20 end-of-support notice: users of this CLI cannot act on it.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The CLI module switches off the SDK's Node-version notice itself (src/sdk-notice.ts), for every entry.
 const { main } = await import('../dist/cli.js');
 await main(process.argv);

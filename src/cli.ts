@@ -2,6 +2,8 @@
  * The command line. The only place that catches errors, prints them and sets the exit code:
  * 0 done, 1 failed, 2 invalid input (nothing written), 130 interrupted.
  */
+// First, before anything that may load the AWS SDK: its Node-version notice stays off.
+import './sdk-notice.js';
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT, WizardError } from './errors.js';
@@ -59,6 +61,7 @@ export function createProgram(deps: Deps): Command {
   addStackOptions(program.command('up'))
     .description('build or update the whole stack, each step detected first and reused if present')
     .option('--dry-run', 'show the plan and change nothing (same as plan)')
+    .option('--no-verify', 'skip the last check that the URL answers (an emulator\'s load balancer has no address)')
     .action(async (_opts, cmd: Command) => {
       // Loaded on use: the SDK clients cost a second of start-up that --help and --version need not pay.
       const { upCommand } = await import('./commands/up.js');

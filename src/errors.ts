@@ -51,6 +51,22 @@ export class AwsError extends WizardError {
   }
 }
 
+/**
+ * The endpoint (an emulator, say) does not implement an operation the run needs to write with:
+ * it names the endpoint, the operation and the HTTP status it answered.
+ */
+export class UnimplementedOperationError extends WizardError {
+  constructor(readonly endpoint: string, readonly service: string, readonly operation: string, readonly status: number, body: string, options?: { cause?: unknown }) {
+    super(`${endpoint} does not implement ${service} ${operation} (HTTP ${status}, ${body})`, unimplementedHint(operation), options);
+  }
+}
+
+function unimplementedHint(operation: string): string {
+  if (/NotificationConfiguration/.test(operation)) return 'leave the Auto Scaling notifications out against this endpoint: --no-notifications';
+  if (/InstanceRefresh/.test(operation)) return 'a new image or template version is rolled out by an instance refresh, which this endpoint lacks: run against AWS';
+  return 'this endpoint is not AWS and lacks it: leave out what needs it, or run against AWS';
+}
+
 /** The plan cannot be carried out as asked (conflicts, refused adoption). */
 export class PlanError extends WizardError {}
 
@@ -84,6 +100,8 @@ const CREDENTIAL_CODES = new Set([
  * a CredentialsError with the fix; everything else an AwsError with AWS's code.
  */
 export function wrapAwsError(err: unknown, step: string, operation: string): Error {
+  // Named by the step, as AWS errors are.
+  if (err instanceof UnimplementedOperationError) return new WizardError(`${step}: ${err.message}`, err.suggestion, { cause: err });
   if (err instanceof WizardError) return err;
   const e = err as Error & { $metadata?: unknown };
   const name = e?.name ?? 'Error';

@@ -13,6 +13,7 @@ import { SsmApi } from './ssm.js';
 import { IamApi } from './iam.js';
 import { StsApi } from './sts.js';
 import { AWS_PROPAGATION, type PropagationPolicy } from './consistency.js';
+import { AcmApi } from './acm.js';
 
 export class AwsApi {
   private readonly made = new Map<string, unknown>();
@@ -53,6 +54,9 @@ export class AwsApi {
   /** How long this run retries what AWS has not propagated yet (a new id, a new instance profile). */
   get propagation(): PropagationPolicy {
     return this.clients.options.propagation ?? AWS_PROPAGATION;
+  }
+  get acm(): AcmApi {
+    return this.once('acm', () => new AcmApi(this.clients.acm));
   }
   /** Mutating calls made so far in this run. */
   get writeCount(): number {

@@ -11,10 +11,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { ACMClient } from '@aws-sdk/client-acm';
 import type { Pluggable } from '@smithy/types';
 import type { Sandbox } from '../sandbox/index.js';
 import { isMutating } from '../sandbox/index.js';
 import type { PropagationPolicy } from './consistency.js';
+import { UnimplementedOperationError } from '../errors.js';
+import { unimplementedAnswer } from './unimplemented.js';
 
 export interface ClientOptions {
   region: string;
@@ -25,6 +28,10 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** How long adapters retry what AWS has not propagated yet (default: real AWS's, `consistency.ts`). */
   propagation?: PropagationPolicy;
+  /** How messages name the endpoint (`the sandbox (acting as moto)`); else its URL. */
+  endpointLabel?: string;
+  /** Told once per operation that the endpoint does not implement a read (taken as "nothing there"). */
+  onWarning?: (text: string) => void;
 }
 
 /** A mutating call this run sent: its service and command (`EC2 CreateVpc`). */
@@ -39,6 +46,7 @@ type AnyClient = { middlewareStack: { use(p: Pluggable<any, any>): void } };
 export class AwsClients {
   readonly writes: WriteRecord[] = [];
   private readonly cache = new Map<string, unknown>();
+  private readonly warned = new Set<string>();
 
   constructor(readonly options: ClientOptions) {}
 
@@ -65,6 +73,10 @@ export class AwsClients {
     return this.get('iam', (c) => new IAMClient(c));
   }
 
+  get acm(): ACMClient {
+    return this.get('acm', (c) => new ACMClient(c));
+  }
+
   /** Closes the clients' sockets (a CLI run ends sooner). */
   destroy(): void {
     for (const c of this.cache.values()) (c as { destroy(): void }).destroy();
@@ -77,6 +89,7 @@ export class AwsClients {
       client = make(this.config());
       const stack = client as unknown as AnyClient;
       stack.middlewareStack.use(this.writeCounter());
+      stack.middlewareStack.use(this.unimplementedGuard());
       if (this.options.sandbox) stack.middlewareStack.use(this.options.sandbox.plugin());
       this.cache.set(key, client);
     }
@@ -100,6 +113,40 @@ export class AwsClients {
       if (o.endpointUrl) config.endpoint = o.endpointUrl;
     }
     return config;
+  }
+
+  /**
+   * An operation the endpoint does not implement (unimplemented.ts): a read answers "nothing
+   * there" (an empty output, so paginators stop and lists are empty) after one warning per
+   * operation; a write fails with one line naming the endpoint, the operation and the status.
+   */
+  private unimplementedGuard(): Pluggable<any, any> {
+    return {
+      applyToStack: (stack) => {
+        stack.add(
+          (next, context) => async (args: any) => {
+            try {
+              return await next(args);
+            } catch (err) {
+              const answer = unimplementedAnswer(err);
+              if (!answer) throw err;
+              const service = String(context.clientName ?? '').replace(/Client$/, '');
+              const command = String(context.commandName ?? '').replace(/Command$/, '');
+              const endpoint = this.options.endpointLabel ?? `the endpoint ${(context.endpointV2 as { url?: URL } | undefined)?.url?.origin ?? '(unknown)'}`;
+              if (isMutating(command)) throw new UnimplementedOperationError(endpoint, service, command, answer.status, answer.body, { cause: err });
+              const key = `${service} ${command}`;
+              if (!this.warned.has(key)) {
+                this.warned.add(key);
+                this.options.onWarning?.(`${endpoint} does not implement ${key} (HTTP ${answer.status}, ${answer.body}): taken as none`);
+              }
+              return { output: { $metadata: { httpStatusCode: answer.status } }, response: undefined };
+            }
+          },
+          // Outside the retry loop: such an answer is final, and is judged once per call.
+          { step: 'initialize', priority: 'low', name: 'asgWizardUnimplemented', override: true },
+        );
+      },
+    };
   }
 
   private writeCounter(): Pluggable<any, any> {

@@ -11,10 +11,11 @@ import {
   waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
   type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
 } from '@aws-sdk/client-ec2';
-import { awsCall, isAwsError, TimeoutError, WizardError, undefinedIfNotFound } from '../errors.js';
+import { awsCall, isAwsError, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
-import type { SdkTags, WaitOptions } from './ec2-network.js';
+import type { SdkTags } from './ec2-network.js';
 import { AWS_PROPAGATION, NOT_YET, untilVisible, type PropagationPolicy } from './consistency.js';
+import { runWaiter, type WaitOptions } from './waiter.js';
 
 export interface Instance {
   id: string;
@@ -198,21 +199,21 @@ export class Ec2ComputeApi {
   async waitUntilRunning(ids: string[], wait: WaitOptions): Promise<void> {
     await awsCall('DescribeInstances', ids.join(','), () =>
       untilVisible(this.propagation, [NOT_YET.instance], () => this.client.send(new DescribeInstancesCommand({ InstanceIds: ids }))));
-    await this.wait(`instance ${ids.join(', ')} to run`, wait,
+    await runWaiter(`instance ${ids.join(', ')} to run`, wait,
       (w) => waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids }),
       () => this.describeStates(ids));
   }
 
   /** Both status checks `ok` (AWS: 2–4 minutes after running). */
   async waitUntilStatusOk(ids: string[], wait: WaitOptions): Promise<void> {
-    await this.wait(`instance ${ids.join(', ')} to pass its status checks`, wait,
+    await runWaiter(`instance ${ids.join(', ')} to pass its status checks`, wait,
       (w) => waitUntilInstanceStatusOk({ client: this.client, ...w }, { InstanceIds: ids }),
       async () => (await this.instanceStatus(ids)).map((s) => `${s.id} ${s.state}, instance check ${s.instanceStatus}, system check ${s.systemStatus}`).join('; ') || 'no status yet');
   }
 
   async waitUntilTerminated(ids: string[], wait: WaitOptions): Promise<void> {
     if (!ids.length) return;
-    await this.wait(`instance ${ids.join(', ')} to terminate`, wait,
+    await runWaiter(`instance ${ids.join(', ')} to terminate`, wait,
       (w) => waitUntilInstanceTerminated({ client: this.client, ...w }, { InstanceIds: ids }),
       () => this.describeStates(ids));
   }
@@ -255,7 +256,7 @@ export class Ec2ComputeApi {
 
   /** Waits until the image is `available` (AWS: 3–10 minutes for an 8 GB root volume). */
   async waitUntilImageAvailable(id: string, wait: WaitOptions): Promise<void> {
-    await this.wait(`image ${id} to become available`, wait,
+    await runWaiter(`image ${id} to become available`, wait,
       (w) => waitUntilImageAvailable({ client: this.client, ...w }, { ImageIds: [id] }),
       async () => {
         const img = await this.imageById(id);
@@ -300,25 +301,5 @@ export class Ec2ComputeApi {
     const out = await awsCall('DescribeInstances', ids.join(','), () => this.client.send(new DescribeInstancesCommand({ InstanceIds: ids })));
     const all = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(toInstance);
     return all.map((i) => `${i.id} ${i.state}${i.stateReason && i.stateReason !== i.state ? ` (${i.stateReason})` : ''}`).join('; ') || 'not found';
-  }
-
-  /**
-   * Runs an SDK waiter; a time-out or a terminal failure becomes our error saying what is still
-   * pending, read afresh (the waiter's own error is a JSON dump). An AWS error met while
-   * describing (no permission, say) goes on as it is.
-   */
-  private async wait(what: string, wait: WaitOptions, run: (w: WaitOptions) => Promise<unknown>, pending: () => Promise<string>): Promise<void> {
-    // The SDK refuses a bound not above the first delay; a short bound still gets one retry.
-    const w = { ...wait, maxWaitTime: Math.max(wait.maxWaitTime, wait.minDelay + 1) };
-    try {
-      await run(w);
-    } catch (err) {
-      const e = err as Error;
-      const fromWaiter = e.name === 'TimeoutError' || e.message?.startsWith('{');
-      if (err instanceof WizardError || (err && typeof err === 'object' && '$metadata' in err) || !fromWaiter) throw err;
-      const now = await pending();
-      if (e.name === 'TimeoutError') throw new TimeoutError(`timed out after ${w.maxWaitTime} s waiting for ${what}: now ${now}`);
-      throw new WizardError(`gave up waiting for ${what}: now ${now}`);
-    }
   }
 }

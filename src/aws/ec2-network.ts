@@ -8,7 +8,7 @@
 import {
   AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
-  CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DeleteSecurityGroupCommand, DescribeAvailabilityZonesCommand,
+  CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DeleteSecurityGroupCommand, DescribeNatGatewaysCommand, DescribeAvailabilityZonesCommand,
   ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, RevokeSecurityGroupIngressCommand, paginateDescribeInternetGateways,
   paginateDescribeNatGateways, paginateDescribeRouteTables, paginateDescribeSecurityGroups, paginateDescribeSubnets,
   paginateDescribeVpcs, waitUntilNatGatewayAvailable, type EC2Client, type Filter, type IpPermission, type SecurityGroup as SdkGroup,
@@ -16,6 +16,7 @@ import {
 import { awsCall } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import { AWS_PROPAGATION, NOT_YET, untilVisible, type PropagationPolicy } from './consistency.js';
+import { runWaiter, type WaitOptions } from './waiter.js';
 
 export type SdkTags = { Key: string; Value: string }[];
 
@@ -27,7 +28,7 @@ export interface NatGateway { id: string; subnetId: string; state: string; tags:
 export interface IngressRule { protocol: string; fromPort?: number; toPort?: number; cidr?: string; sourceGroupId?: string; description?: string }
 export interface SecurityGroup { id: string; name: string; description: string; vpcId: string; ingress: IngressRule[]; tags: TagMap }
 
-export interface WaitOptions { maxWaitTime: number; minDelay: number; maxDelay: number }
+export type { WaitOptions } from './waiter.js';
 
 const tagSpec = (type: string, tags: SdkTags) => [{ ResourceType: type as never, Tags: tags }];
 
@@ -223,9 +224,13 @@ export class Ec2NetworkApi {
       this.client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId!, TagSpecifications: tagSpec('natgateway', tags) })),
     );
     const id = out.NatGateway!.NatGatewayId!;
-    await awsCall('waitUntilNatGatewayAvailable', id, () =>
-      waitUntilNatGatewayAvailable({ client: this.client, ...wait }, { NatGatewayIds: [id] }),
-    );
+    await runWaiter(`NAT gateway ${id} to become available`, wait,
+      (w) => waitUntilNatGatewayAvailable({ client: this.client, ...w }, { NatGatewayIds: [id] }),
+      async () => {
+        const out = await awsCall('DescribeNatGateways', id, () => this.client.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] })));
+        const n = out.NatGateways?.[0];
+        return n ? `${n.State ?? 'unknown'}${n.FailureMessage ? ` (${n.FailureMessage})` : ''}` : 'not found';
+      });
     return id;
   }
 

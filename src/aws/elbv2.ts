@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { awsCall, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
-import type { SdkTags, WaitOptions } from './ec2-network.js';
+import type { SdkTags } from './ec2-network.js';
+import { runWaiter, type WaitOptions } from './waiter.js';
 
 export interface LoadBalancer {
   arn: string; name: string; dnsName: string; scheme: string; type: string; vpcId: string; state: string;
@@ -106,10 +107,15 @@ export class Elbv2Api {
     return toLb(res.LoadBalancers![0]!, tags);
   }
 
+  /** Waits until the load balancer is `active` (AWS: 2–4 minutes). */
   async waitForLoadBalancer(arn: string, wait: WaitOptions): Promise<void> {
-    await awsCall('waitUntilLoadBalancerAvailable', arn, () =>
-      waitUntilLoadBalancerAvailable({ client: this.client, ...wait }, { LoadBalancerArns: [arn] }),
-    );
+    await runWaiter(`load balancer ${arn.split('/').slice(-2, -1)[0] ?? arn} to become active`, wait,
+      (w) => waitUntilLoadBalancerAvailable({ client: this.client, ...w }, { LoadBalancerArns: [arn] }),
+      async () => {
+        const out = await awsCall('DescribeLoadBalancers', arn, () => this.client.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })));
+        const s = out.LoadBalancers?.[0]?.State;
+        return s ? `${s.Code ?? 'unknown'}${s.Reason ? ` (${s.Reason})` : ''}` : 'not found';
+      });
   }
 
   async createTargetGroup(p: { name: string; vpcId: string; port: number; healthCheckPath: string; tags: SdkTags }): Promise<TargetGroup> {

@@ -4,7 +4,6 @@
  * sandbox the same interface is answered by the simulated load balancers and instances.
  */
 import type { Sandbox } from '../sandbox/index.js';
-import { sandboxHttpGetWorld } from '../sandbox/http.js';
 
 export interface HttpAnswer { status: number; body: string }
 
@@ -37,8 +36,7 @@ export const realWeb: WebApi = {
 export function sandboxWeb(sandbox: Sandbox): WebApi {
   return {
     async get(url) {
-      const r = sandboxHttpGetWorld(sandbox.world, url);
-      sandbox.persist();
+      const r = sandbox.httpGet(url);
       return { status: r.status, body: r.body };
     },
     async publicIp() {

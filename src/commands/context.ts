@@ -7,7 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/clients.js';
 import { AwsApi } from '../aws/api.js';
 import { Sandbox, DEFAULT_SANDBOX_FILE, sandboxOptionsFromEnv } from '../sandbox/index.js';
-import { CredentialsError, UsageError, wrapAwsError } from '../errors.js';
+import { CredentialsError, UsageError, WizardError, wrapAwsError } from '../errors.js';
 import { InquirerPrompter, NonInteractivePrompter, type Prompter } from '../prompts/prompter.js';
 import { Progress, type ProgressMode } from '../ui/progress.js';
 import type { StepContext } from '../engine/types.js';
@@ -15,6 +15,7 @@ import type { StackConfig } from '../config/schema.js';
 import { stackTags } from '../steps/common.js';
 import { realWeb, sandboxWeb } from '../aws/web.js';
 import { scaledPropagation } from '../aws/consistency.js';
+import { waitPolicy, type WaitOverride } from '../engine/waits.js';
 
 /** What the program gets from outside; tests pass their own. */
 export interface Deps {
@@ -27,8 +28,8 @@ export interface Deps {
   prompter?: Prompter;
   /** Runs whose sandbox a test wants to inspect get it here. */
   onSandbox?: (sandbox: Sandbox) => void;
-  /** Waiter bounds in seconds (tests shorten them). */
-  waits?: { maxWaitSeconds: number; minDelay: number; maxDelay: number };
+  /** Waiter bounds in seconds for every wait (tests shorten them); else each wait's own (engine/waits.ts). */
+  waits?: WaitOverride;
 }
 
 /** The global options (commander's parsed values). */
@@ -120,10 +121,12 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   }
   const region = await resolveRegion(opts, configRegion, sandbox);
   const endpointUrl = opts.endpointUrl;
+  const endpointLabel = sandbox ? sandbox.label : endpointUrl ? `the endpoint ${endpointUrl}` : undefined;
   const clients = new AwsClients({
     region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}),
     // The sandbox lags as AWS does, scaled: retry as often as its profile needs, no slower.
     ...(sandbox ? { sandbox, propagation: scaledPropagation(sandbox.latencyScale) } : {}),
+    ...(endpointLabel ? { endpointLabel } : {}), onWarning: (text) => progress.warning(text),
   });
   return {
     deps, opts, chalk, prompter, progress, unattended, clients, aws: new AwsApi(clients), region,
@@ -138,20 +141,27 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
 
 /** The preflight: who we are (the plan header's account); credential trouble is exit 2 with the fix. */
 export async function callerAccount(run: Run): Promise<string> {
+  let account: string;
   try {
-    return (await run.aws.sts.callerIdentity()).account;
+    account = (await run.aws.sts.callerIdentity()).account;
   } catch (err) {
     throw wrapAwsError(err, 'preflight', 'GetCallerIdentity');
   }
+  if (!account) {
+    throw new WizardError(
+      `preflight: GetCallerIdentity named no account: ${run.clients.options.endpointLabel ?? 'the endpoint'} does not answer as AWS does`,
+      'check --endpoint-url (an emulator such as LocalStack or moto answers it)',
+    );
+  }
+  return account;
 }
 
 /** The context the steps run in. */
 export function stepContext(run: Run, config: StackConfig, account: string): StepContext {
-  const waits = run.deps.waits ?? (run.sandbox && run.sandbox.world.settings.latencyScale === 0
-    ? { maxWaitSeconds: 120, minDelay: 1, maxDelay: 2 }
-    : { maxWaitSeconds: 1200, minDelay: 5, maxDelay: 30 });
+  // The sandbox's clock runs at the scale this run uses (the environment's, else the file's); AWS's at 1.
+  const waits = waitPolicy(run.sandbox ? run.sandbox.latencyScale : 1, run.deps.waits);
   return {
     aws: run.aws, web: run.sandbox ? sandboxWeb(run.sandbox) : realWeb, config, tags: stackTags(config), region: run.region, account, prompter: run.prompter,
-    progress: { update: () => {} }, ...waits,
+    progress: { update: () => {} }, waits, ...waits.bound('other'),
   };
 }

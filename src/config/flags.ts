@@ -52,7 +52,7 @@ export const PARAM_FLAGS: FlagSpec[] = [
 
 const BY_KEY = new Map(PARAM_FLAGS.map((f) => [f.key, f]));
 // `yes` is the id of the "apply?" confirmation, which an unattended run can only get from --yes.
-const EXTRA: Record<string, string> = { stack: '--stack', region: '--region', adopt: '--adopt', yes: '--yes', 'notifications.enabled': '--no-notifications' };
+const EXTRA: Record<string, string> = { stack: '--stack', region: '--region', adopt: '--adopt', yes: '--yes', 'notifications.enabled': '--no-notifications', verify: '--no-verify' };
 
 /** The flag that sets a config key (for messages); the key itself if none does. */
 export function flagFor(key: string): string {

@@ -70,6 +70,7 @@ export function inputFromFlags(opts: Record<string, unknown>): PartialInput {
   if (typeof opts.region === 'string') out.region = opts.region;
   if (opts.adopt === true) out.adopt = true;
   if (opts.notifications === false) setPath(out, 'notifications.enabled', false);
+  if (opts.verify === false) out.verify = false;
   return out;
 }
 

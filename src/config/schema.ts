@@ -48,6 +48,8 @@ export const StackInput = z
     stack: stackName.default('Web'),
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be a region code such as ap-northeast-2').optional(),
     adopt: z.boolean().default(false),
+    /** `up` ends by checking the URL answers (off for an emulator, whose load balancers have no address). */
+    verify: z.boolean().default(true),
     network: z.strictObject({
         vpcId: awsId('vpc').optional(),
         vpcName: z.string().min(1).max(255).default('VPC-Lab'),

@@ -7,6 +7,7 @@ import type { StackConfig } from '../config/schema.js';
 import type { AwsApi } from '../aws/api.js';
 import type { Prompter } from '../prompts/prompter.js';
 import type { WebApi } from '../aws/web.js';
+import type { WaitPolicy } from './waits.js';
 
 export type StepId =
   | 'network'
@@ -58,7 +59,9 @@ export interface StepContext {
   account: string;
   prompter: Prompter;
   progress: StepProgress;
-  /** Bounded waits: the most a single wait may take, in seconds. */
+  /** Each wait's bound, from AWS's typical time for what is waited on (`waits.bound('status-checks')`). */
+  waits: WaitPolicy;
+  /** The bound of a wait with no kind of its own (`waits.bound('other')`), in seconds. */
   maxWaitSeconds: number;
   /** Poll delays for waiters, in seconds (tests and the sandbox shorten them). */
   minDelay: number;

@@ -11,11 +11,12 @@ import {
 } from './ec2-compute-common.js';
 import { imageHandlers } from './ec2-images.js';
 import { launchTemplateHandlers } from './ec2-launch-templates.js';
-import { instanceTypeHandlers } from './ec2-instance-types.js';
+import { instanceTypeHandlers, instanceTypeInfo } from './ec2-instance-types.js';
 import { resolveLaunch } from './ec2-run-instances.js';
 import {
-  instanceState, launchInstance, STATE_CODES, terminateInstance, USER_DATA_DONE_MARKER, type InstanceStateName,
+  instanceState, launchInstance, STATE_CODES, terminateInstance, userDataSignal, type InstanceStateName,
 } from './instance-model.js';
+import { signalLine } from '../contract/user-data.js';
 import type { Handler, InstanceRecord, SimContext } from './types.js';
 
 export { resolveLaunch } from './ec2-run-instances.js';
@@ -74,7 +75,7 @@ export function sdkInstance(ctx: SimContext, rec: InstanceRecord) {
     ClientToken: rec.clientToken ?? '',
     EbsOptimized: false,
     EnaSupport: true,
-    Hypervisor: 'xen',
+    Hypervisor: hypervisorOf(rec.instanceType),
     ...(profile ? { IamInstanceProfile: profile } : {}),
     NetworkInterfaces: gone ? [] : [{
       NetworkInterfaceId: eniId,
@@ -145,8 +146,18 @@ function statusOf(ctx: SimContext, rec: InstanceRecord, state: InstanceStateName
   return { Status: ok ? 'ok' : 'initializing', Details: [{ Name: 'reachability', Status: ok ? 'passed' : 'initializing' }] };
 }
 
-/** What the serial console shows: boot, cloud-init, and our user data's marker once it has run. */
-function consoleText(ctx: SimContext, rec: InstanceRecord): { text: string; at: number } {
+/** The type's hypervisor as EC2 reports it (t2 is Xen, later families Nitro). */
+function hypervisorOf(type: string): 'xen' | 'nitro' {
+  return instanceTypeInfo(type)?.hypervisor ?? 'xen';
+}
+
+/**
+ * What the serial console shows: boot, cloud-init, and the user data's completion signal once
+ * it has run. `live` is the console as of now (Nitro, `Latest`); otherwise it is the copy EC2
+ * buffered at the last state change — at start, boot only (the user data runs after it), so
+ * the signal shows in it only once the instance is stopped or terminated after finishing.
+ */
+function consoleText(ctx: SimContext, rec: InstanceRecord, live: boolean): { text: string; at: number } {
   const boot = (ms: number) => `[${(Math.max(0, ms) / 1000).toFixed(6).padStart(12)}]`;
   const t0 = rec.runningAt;
   const stamp = (ms: number) => new Date(ms).toUTCString();
@@ -159,14 +170,16 @@ function consoleText(ctx: SimContext, rec: InstanceRecord): { text: string; at: 
     `${boot(7400)} cloud-init[1780]: Cloud-init v. 22.2.2 running 'modules:final' at ${stamp(t0 + 7400)}. Up 7.40 seconds.`,
   ];
   let at = t0;
-  const userData = rec.userData ? Buffer.from(rec.userData, 'base64').toString('utf8') : '';
-  if (rec.userDataDoneAt !== undefined && ctx.now >= rec.userDataDoneAt && userData.includes(USER_DATA_DONE_MARKER)) {
-    const up = rec.userDataDoneAt - t0;
-    lines.push(`${boot(up)} cloud-init[1780]: ${USER_DATA_DONE_MARKER}`);
-    lines.push(`${boot(up + 300)} cloud-init[1780]: Cloud-init v. 22.2.2 finished at ${stamp(rec.userDataDoneAt + 300)}. Datasource DataSourceEc2.  Up ${((up + 300) / 1000).toFixed(2)} seconds`);
-    at = rec.userDataDoneAt;
+  const postedAt = live ? ctx.now : rec.terminatingAt ?? t0;
+  const signal = userDataSignal(ctx, rec);
+  const doneAt = rec.userDataDoneAt;
+  if (signal && doneAt !== undefined && doneAt <= postedAt && (live || rec.terminatingAt !== undefined)) {
+    const up = doneAt - t0;
+    lines.push(`${boot(up)} cloud-init[1780]: ${signalLine(signal.exit ?? '-')}`);
+    lines.push(`${boot(up + 300)} cloud-init[1780]: Cloud-init v. 22.2.2 finished at ${stamp(doneAt + 300)}. Datasource DataSourceEc2.  Up ${((up + 300) / 1000).toFixed(2)} seconds`);
+    at = doneAt;
   }
-  return { text: `${lines.join('\r\n')}\r\n`, at };
+  return { text: `${lines.join('\r\n')}\r\n`, at: live ? at : postedAt };
 }
 
 const instanceHandlers: Record<string, Handler> = {
@@ -289,10 +302,14 @@ const instanceHandlers: Record<string, Handler> = {
     };
   },
 
-  GetConsoleOutput: (ctx, input: { InstanceId?: string }) => {
+  GetConsoleOutput: (ctx, input: { InstanceId?: string; Latest?: boolean }) => {
     const [rec] = findInstances(ctx, [String(input.InstanceId ?? '')]);
+    // Live output is a Nitro feature; EC2 refuses the flag on Xen types (BEHAVIOUR.md, "Console output").
+    if (input.Latest && hypervisorOf(rec!.instanceType) !== 'nitro') {
+      throw ec2Error('UnsupportedOperation', `The latest console output is not supported for instance type ${rec!.instanceType}: it is only available on instances built on the Nitro System.`);
+    }
     if (instanceState(ctx, rec!) === 'pending') return { InstanceId: rec!.id, Timestamp: new Date(ctx.now) };
-    const { text, at } = consoleText(ctx, rec!);
+    const { text, at } = consoleText(ctx, rec!, !!input.Latest);
     return { InstanceId: rec!.id, Timestamp: new Date(at), Output: Buffer.from(text, 'utf8').toString('base64') };
   },
 };

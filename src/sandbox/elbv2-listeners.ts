@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { elbError, modeledError } from './errors.js';
 import { loadBalancersOfTargetGroup } from './target-health.js';
-import type { Handler, ListenerRecord, LoadBalancerRecord, World } from './types.js';
+import type { Handler, ListenerRecord, LoadBalancerRecord, SimContext, World } from './types.js';
+import { certificateStatus, findCertificate } from './acm.js';
 import { elbHexId, elbPage, findListener, findLoadBalancer, sameSet, validateTags } from './elbv2-common.js';
 import { checkLoadBalancerArn } from './elbv2-load-balancers.js';
 
@@ -118,15 +119,28 @@ function checkPort(port: number | undefined): number {
   return port;
 }
 
-/** Certificates and policy of a secure listener (HTTPS / TLS); none for a plain one. */
-function secureSettings(protocol: string, certs: { CertificateArn?: string }[] | undefined, sslPolicy: string | undefined) {
+/**
+ * A certificate a listener may use: an ACM certificate of this account and region that is
+ * issued. One that does not exist here (another region, a typo, an IAM server certificate,
+ * which the sandbox does not keep) is `CertificateNotFound`; one not issued (pending
+ * validation, expired) `UnsupportedCertificate`, AWS's misleading wording included.
+ */
+function checkCertificate(ctx: SimContext, arn: string): void {
+  const cert = ACM_OR_IAM_CERT.test(arn) ? findCertificate(ctx.world, arn) : undefined;
+  if (!cert) throw modeledError(CertificateNotFoundException, `Certificate '${arn}' not found`);
+  if (certificateStatus(ctx, cert) !== 'ISSUED') {
+    // Not modeled in the SDK: it arrives as the base exception named by its wire code.
+    throw elbError('UnsupportedCertificate', `The certificate '${arn}' must have a fully-qualified domain name, a supported signature, and a supported key size.`);
+  }
+}
+
+/** Certificates and policy of a secure listener (HTTPS / TLS); none for a plain one. Given certificates are checked. */
+function secureSettings(ctx: SimContext, protocol: string, certs: { CertificateArn?: string }[] | undefined, sslPolicy: string | undefined, check = true) {
   if (protocol !== 'HTTPS' && protocol !== 'TLS') return { certificateArns: [] as string[], sslPolicy: undefined };
   const arns = (certs ?? []).map((c) => c.CertificateArn ?? '');
   if (arns.length === 0) throw elbError('ValidationError', `A certificate must be specified for ${protocol} listeners`);
   if (arns.length > 1) throw elbError('ValidationError', 'Only one default certificate can be specified; add others with AddListenerCertificates');
-  for (const arn of arns) {
-    if (!ACM_OR_IAM_CERT.test(arn)) throw modeledError(CertificateNotFoundException, `Certificate '${arn}' not found`);
-  }
+  if (check) for (const arn of arns) checkCertificate(ctx, arn);
   const policy = sslPolicy ?? DEFAULT_SSL_POLICY;
   if (!policy.startsWith('ELBSecurityPolicy-')) throw modeledError(SSLPolicyNotFoundException, `SSL policy '${policy}' not found`);
   return { certificateArns: arns, sslPolicy: policy };
@@ -150,7 +164,7 @@ const createListener: Handler = (ctx, input) => {
   const lb = findLoadBalancer(w, checkLoadBalancerArn(input.LoadBalancerArn));
   const protocol = checkProtocol(lb, input.Protocol);
   const port = checkPort(input.Port);
-  const secure = secureSettings(protocol, input.Certificates, input.SslPolicy);
+  const secure = secureSettings(ctx, protocol, input.Certificates, input.SslPolicy);
   const actions = normalizeActions(w, lb, protocol, input.DefaultActions);
   const tags = validateTags(input.Tags);
   const existing = w.elbv2.listeners.find((l) => l.loadBalancerArn === lb.arn && l.port === port);
@@ -204,7 +218,8 @@ const modifyListener: Handler = (ctx, input) => {
     throw modeledError(DuplicateListenerException, `A listener already exists on this port for this load balancer '${lb.arn}'`);
   }
   const certs = input.Certificates ?? listener.certificateArns.map((CertificateArn) => ({ CertificateArn }));
-  const secure = secureSettings(protocol, certs, input.SslPolicy ?? listener.sslPolicy);
+  // Only certificates given now are checked: the listener keeps the one it has.
+  const secure = secureSettings(ctx, protocol, certs, input.SslPolicy ?? listener.sslPolicy, input.Certificates !== undefined);
   const actions = input.DefaultActions !== undefined ? normalizeActions(w, lb, protocol, input.DefaultActions) : listener.defaultActions;
   listener.protocol = protocol;
   listener.port = port;

@@ -11,6 +11,7 @@ import { SNSServiceException } from '@aws-sdk/client-sns';
 import { SSMServiceException } from '@aws-sdk/client-ssm';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { IAMServiceException } from '@aws-sdk/client-iam';
+import { ACMServiceException } from '@aws-sdk/client-acm';
 
 type BaseCtor = new (options: any) => Error;
 
@@ -22,6 +23,7 @@ const BASES: Record<string, BaseCtor> = {
   SSMClient: SSMServiceException,
   STSClient: STSServiceException,
   IAMClient: IAMServiceException,
+  ACMClient: ACMServiceException,
 };
 
 function metadata(status: number) {

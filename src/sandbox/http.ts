@@ -1,14 +1,18 @@
 /**
- * The sandbox's stand-in for an HTTP GET to a load balancer's URL, as a browser or `curl` on the
- * caller's machine would see it: the DNS name resolves once the load balancer is active, its
- * security groups must admit the caller, the listener on the URL's port forwards to a healthy
- * target (round-robin), and the instance answers with the page the lab's user data serves.
+ * The sandbox's stand-in for an HTTP GET from the caller's machine, as a browser or `curl` there
+ * would see it. To a load balancer's URL: the DNS name resolves once the load balancer is
+ * active, its security groups must admit the caller, the listener on the URL's port forwards to
+ * a healthy target (round-robin), and the instance answers with the page the lab's user data
+ * serves. To an instance's public IP: it must be running and one of its security groups must
+ * admit the caller's IP on the port; then its web server answers, or — for the completion
+ * signal only — the signal's own server once the user data has finished.
  *
  * Nothing here is persisted by itself: a caller that needs the effects (`cpuBurnUntil`, the
  * round-robin position) kept on disk saves the world afterwards (`Sandbox.persist()`).
  */
 import { makeContext } from './store.js';
-import { instanceServesHttp } from './instance-model.js';
+import { instanceServesHttp, instanceState, userDataSignal } from './instance-model.js';
+import { signalLine, USER_DATA_DONE_PATH } from '../contract/user-data.js';
 import { targetHealth, type TargetHealth } from './target-health.js';
 import type { InstanceRecord, LoadBalancerRecord, SimContext, TargetGroupRecord, TargetRecord, World } from './types.js';
 import { ipInCidr, liveLoadBalancers } from './elbv2-common.js';
@@ -30,7 +34,12 @@ const MAX_BURN_SECONDS = 3600;
 /** Whether one of the load balancer's groups admits `ip` on TCP `port` (a network one without groups admits all). */
 function admitsCaller(world: World, lb: LoadBalancerRecord, ip: string, port: number): boolean {
   if (lb.securityGroupIds.length === 0) return lb.type === 'network';
-  const groups = world.ec2.securityGroups.filter((g) => lb.securityGroupIds.includes(g.id));
+  return groupsAdmit(world, lb.securityGroupIds, ip, port);
+}
+
+/** Whether one of the security groups admits `ip` on TCP `port` by a CIDR rule. */
+function groupsAdmit(world: World, groupIds: string[], ip: string, port: number): boolean {
+  const groups = world.ec2.securityGroups.filter((g) => groupIds.includes(g.id));
   return groups.some((g) => g.ingress.some((r) => {
     const portOk = r.ipProtocol === '-1' || (r.ipProtocol === 'tcp' && (r.fromPort ?? 0) <= port && port <= (r.toPort ?? 65535));
     return portOk && !!r.cidrIpv4 && ipInCidr(ip, r.cidrIpv4);
@@ -87,7 +96,35 @@ function serve(ctx: SimContext, picked: Candidate, url: URL): SandboxHttpRespons
   return { status: 200, body: instancePage(instance), ...who };
 }
 
-/** GETs `url` (http://<load balancer DNS name>/…) inside the sandbox. */
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** A GET to an instance's public IP: what answers on port 80 of the instance, if the caller may reach it. */
+function getFromInstance(ctx: SimContext, host: string, u: URL): SandboxHttpResponse {
+  const w = ctx.world;
+  const rec = w.ec2.instances.find((i) => i.publicIp === host && instanceState(ctx, i) !== 'terminated');
+  if (!rec) return { status: 0, body: `Connection timed out: nothing answers at ${host}` };
+  const state = instanceState(ctx, rec);
+  if (state !== 'running') return { status: 0, body: `Connection timed out: ${rec.id} at ${host} is ${state}` };
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  if (!groupsAdmit(w, rec.securityGroupIds, w.callerIp, port)) {
+    return { status: 0, body: `Connection timed out: the security groups of ${rec.id} do not admit ${w.callerIp} on TCP port ${port}` };
+  }
+  if (port !== 80 || u.protocol !== 'http:') return { status: 0, body: `Connection refused: nothing listens on ${host}:${port}` };
+  const who = { instanceId: rec.id, az: rec.az };
+  const signal = userDataSignal(ctx, rec);
+  const donePage = signal ? `${signalLine(signal.exit ?? '-')}\n` : undefined;
+  if (instanceServesHttp(ctx, rec)) {
+    // The signal writes its file into the web server's root.
+    if (u.pathname === USER_DATA_DONE_PATH) return donePage ? { status: 200, body: donePage, ...who } : { status: 404, body: '404 Not Found', ...who };
+    if (u.pathname === '/' || u.pathname === '/index.php') return { status: 200, body: instancePage(rec), ...who };
+    return { status: 404, body: '404 Not Found', ...who };
+  }
+  // No web server: once finished, the signal serves its own file (python3 -m http.server).
+  if (donePage) return u.pathname === USER_DATA_DONE_PATH ? { status: 200, body: donePage, ...who } : { status: 404, body: 'Error response: 404 File not found', ...who };
+  return { status: 0, body: `Connection refused: nothing listens on ${host}:80 yet` };
+}
+
+/** GETs `url` (http://<load balancer DNS name>/… or http://<instance public IP>/…) inside the sandbox. */
 export function sandboxHttpGet(ctx: SimContext, url: string): SandboxHttpResponse {
   let u: URL;
   try {
@@ -98,6 +135,7 @@ export function sandboxHttpGet(ctx: SimContext, url: string): SandboxHttpRespons
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return { status: 0, body: `Unsupported protocol: ${u.protocol}` };
   const w = ctx.world;
   const host = u.hostname.toLowerCase();
+  if (IPV4.test(host)) return getFromInstance(ctx, host, u);
   const lb = liveLoadBalancers(w).find((l) => l.dnsName.toLowerCase() === host);
   if (!lb) return { status: 0, body: `Could not resolve host: ${host}` };
   if (loadBalancerState(ctx, lb) !== 'active') {

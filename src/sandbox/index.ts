@@ -19,9 +19,14 @@ import { snsSim } from './sns.js';
 import { ssmSim } from './ssm.js';
 import { stsSim } from './sts.js';
 import { iamSim } from './iam.js';
+import { acmSim } from './acm.js';
+import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
+import { EMULATORS, lacks, notFoundPagePlugin, type Emulator } from './emulate.js';
+
+export type { SandboxHttpResponse } from './http.js';
 
 /** Order matters for `tick`: instances change state before target health and group health read them. */
-const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim];
+const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim, acmSim];
 
 export const DEFAULT_SANDBOX_FILE = join(homedir(), '.asg-wizard', 'sandbox.json');
 
@@ -42,6 +47,8 @@ export interface SandboxOptions {
   faults?: FaultSettings;
   /** Overrides the world's latency scale for this process only. */
   latencyScale?: number;
+  /** Act as an AWS emulator: its missing operations answer its HTML 404, its load balancers resolve nowhere. */
+  emulate?: Emulator;
   /**
    * AWS's lags — a new id not yet visible, a new instance profile not yet usable, a terminated
    * instance's interface still holding its groups (`lag.ts`) — are on by default in every
@@ -54,8 +61,13 @@ export interface SandboxOptions {
 export const LATENCY_PROFILES: Record<string, number> = { instant: 0, fast: 0.01, realistic: 1 };
 
 /** Reads the sandbox knobs a user or a test sets through the environment. */
-export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<SandboxOptions, 'faults' | 'latencyScale'> {
-  const out: Pick<SandboxOptions, 'faults' | 'latencyScale'> = {};
+export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<SandboxOptions, 'faults' | 'latencyScale' | 'emulate'> {
+  const out: Pick<SandboxOptions, 'faults' | 'latencyScale' | 'emulate'> = {};
+  const emulate = env.ASG_WIZARD_SANDBOX_EMULATE;
+  if (emulate) {
+    if (!EMULATORS.includes(emulate as Emulator)) throw new Error(`ASG_WIZARD_SANDBOX_EMULATE=${emulate}: use ${EMULATORS.join(' or ')}`);
+    out.emulate = emulate as Emulator;
+  }
   const lat = env.ASG_WIZARD_SANDBOX_LATENCY;
   if (lat) {
     const scale = LATENCY_PROFILES[lat] ?? Number(lat);
@@ -91,7 +103,9 @@ export class Sandbox {
   private writes = 0;
   private readonly faults: FaultSettings;
   private readonly random: () => number;
-  private readonly scaleOverride: number | undefined;
+  private readonly latencyOverride: number | undefined;
+  /** The emulator this sandbox acts as, if any (never saved in the file). */
+  readonly emulate: Emulator | undefined;
   private readonly lags: boolean;
 
   constructor(options: SandboxOptions = {}) {
@@ -99,13 +113,19 @@ export class Sandbox {
     this.world = loadWorld(this.file, options.region);
     this.faults = { ...this.world.faults, ...options.faults };
     this.random = prng(this.faults.seed ?? 42);
-    this.scaleOverride = options.latencyScale;
+    this.latencyOverride = options.latencyScale;
+    this.emulate = options.emulate;
     this.lags = options.consistency !== false;
   }
 
-  /** The latency scale this process runs with (its override, else the account's). */
+  /** How messages name this endpoint: `the sandbox`, or `the sandbox (acting as moto)`. */
+  get label(): string {
+    return `the sandbox${this.emulate ? ` (acting as ${this.emulate})` : ''}`;
+  }
+
+  /** The latency scale this process runs at: the environment's (never saved), else the account file's. */
   get latencyScale(): number {
-    return this.scaleOverride ?? this.world.settings.latencyScale;
+    return this.latencyOverride ?? this.world.settings.latencyScale;
   }
 
   /** Mutating calls answered by this process (injected failures included). */
@@ -117,83 +137,103 @@ export class Sandbox {
   async handle(clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
     const world = this.world;
     const scale = this.latencyScale;
-    const saved = world.settings.latencyScale;
-    world.settings.latencyScale = scale;
-    try {
-      if (world.settings.callLatencyMs > 0 && scale > 0) {
-        await new Promise((r) => setTimeout(r, world.settings.callLatencyMs * Math.min(1, scale * 10)));
-      }
-      const mutating = isMutating(command);
-      const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
-      const log = (error?: string, injected?: boolean, lag?: LagKind) => {
-        if (error) record.error = error;
-        if (injected) record.injected = true;
-        if (lag) record.lag = lag;
-        record.seq = this.calls.length + 1;
-        this.calls.push(record);
-        world.calls.push(record);
-        if (world.calls.length > CALL_LOG_CAP) world.calls.splice(0, world.calls.length - CALL_LOG_CAP);
-      };
-      const sim = SERVICES.find((s) => s.clientName === clientName);
-      const handler = sim?.handlers[command];
-      if (!sim || !handler) {
-        log('UnsupportedOperation');
-        throw awsError(clientName, 'UnsupportedOperation', `The asg-wizard sandbox does not simulate ${clientName.replace(/Client$/, '')} ${command}.`);
-      }
-      if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
-        const err = throttlingError(clientName);
-        log(err.name, true);
-        this.persist();
-        throw err;
-      }
-      const ctx: SimContext = { ...makeContext(world, command), lag: this.lags };
-      for (const s of SERVICES) s.tick?.(ctx);
-      // Not yet visible: refused before it counts as a write (the fault injector counts real writes).
-      try {
-        checkVisible(ctx, clientName, input);
-      } catch (err) {
-        log((err as Error).name, false, lagOf(err));
-        this.persist();
-        throw err;
-      }
-      let injectAfter = false;
-      if (mutating) {
-        this.writes += 1;
-        if (this.faults.failWriteAt === this.writes) {
-          if (this.faults.failMode === 'after') injectAfter = true;
-          else {
-            log('InternalFailure', true);
-            this.persist();
-            throw injectedFault(clientName, command, this.writes);
-          }
-        }
-      }
-      try {
-        const made = watchCreates(ctx);
-        const output = (await handler(ctx, input ?? {})) as Record<string, unknown> | undefined;
-        noteCreated(ctx, clientName, input, output, made());
-        // What AWS does on its own in reaction to the call (an ASG launching at once) shows on the next read.
-        for (const s of SERVICES) s.tick?.(makeContext(world, command));
-        if (injectAfter) {
-          log('InternalFailure', true);
-          throw injectedFault(clientName, command, this.writes);
-        }
-        log();
-        return output ?? {};
-      } catch (err) {
-        // The answer is lost whatever it was: a write that failed on its own fails as injected too.
-        if (injectAfter && !record.seq) {
-          log('InternalFailure', true);
-          throw injectedFault(clientName, command, this.writes);
-        }
-        if (!record.seq) log((err as Error).name, false, lagOf(err));
-        throw err;
-      } finally {
-        this.persist();
-      }
-    } finally {
-      world.settings.latencyScale = saved;
+    if (world.settings.callLatencyMs > 0 && scale > 0) {
+      await new Promise((r) => setTimeout(r, world.settings.callLatencyMs * Math.min(1, scale * 10)));
     }
+    const mutating = isMutating(command);
+    const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
+    const log = (error?: string, injected?: boolean, lag?: LagKind) => {
+      if (error) record.error = error;
+      if (injected) record.injected = true;
+      if (lag) record.lag = lag;
+      record.seq = this.calls.length + 1;
+      this.calls.push(record);
+      world.calls.push(record);
+      if (world.calls.length > CALL_LOG_CAP) world.calls.splice(0, world.calls.length - CALL_LOG_CAP);
+    };
+    const sim = SERVICES.find((s) => s.clientName === clientName);
+    const handler = sim?.handlers[command];
+    if (!sim || !handler) {
+      log('UnsupportedOperation');
+      throw awsError(clientName, 'UnsupportedOperation', `The asg-wizard sandbox does not simulate ${clientName.replace(/Client$/, '')} ${command}.`);
+    }
+    if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
+      const err = throttlingError(clientName);
+      log(err.name, true);
+      this.persist();
+      throw err;
+    }
+    const ctx: SimContext = { ...makeContext(world, command, scale), lag: this.lags };
+    for (const s of SERVICES) s.tick?.(ctx);
+    // Not yet visible: refused before it counts as a write (the fault injector counts real writes).
+    try {
+      checkVisible(ctx, clientName, input);
+    } catch (err) {
+      log((err as Error).name, false, lagOf(err));
+      this.persist();
+      throw err;
+    }
+    let injectAfter = false;
+    if (mutating) {
+      this.writes += 1;
+      if (this.faults.failWriteAt === this.writes) {
+        if (this.faults.failMode === 'after') injectAfter = true;
+        else {
+          log('InternalFailure', true);
+          this.persist();
+          throw injectedFault(clientName, command, this.writes);
+        }
+      }
+    }
+    try {
+      const made = watchCreates(ctx);
+      const output = (await handler(ctx, input ?? {})) as Record<string, unknown> | undefined;
+      noteCreated(ctx, clientName, input, output, made());
+      // What AWS does on its own in reaction to the call (an ASG launching at once) shows on the next read.
+      for (const s of SERVICES) s.tick?.({ ...makeContext(world, command, scale), lag: this.lags });
+      if (injectAfter) {
+        log('InternalFailure', true);
+        throw injectedFault(clientName, command, this.writes);
+      }
+      log();
+      return output ?? {};
+    } catch (err) {
+      // The answer is lost whatever it was: a write that failed on its own fails as injected too.
+      if (injectAfter && !record.seq) {
+        log('InternalFailure', true);
+        throw injectedFault(clientName, command, this.writes);
+      }
+      if (!record.seq) log((err as Error).name, false, lagOf(err));
+      throw err;
+    } finally {
+      this.persist();
+    }
+  }
+
+  /**
+   * GETs `url` as a browser on the caller's machine would: a load balancer's URL or an
+   * instance's public IP (status 0: nothing answered). Its effects (CPU load, the round-robin
+   * position) are saved.
+   */
+  httpGet(url: string): SandboxHttpResponse {
+    const host = URL.canParse(url) ? new URL(url).hostname : '';
+    if (this.emulate && this.world.elbv2.loadBalancers.some((l) => l.dnsName.toLowerCase() === host.toLowerCase())) {
+      return { status: 0, body: `Could not resolve host: ${host} (${this.label} gives load balancers no address)` };
+    }
+    const answer = sandboxHttpGet(makeContext(this.world, 'HttpGet', this.latencyScale), url);
+    this.persist();
+    return answer;
+  }
+
+  /** Logs a call the sandbox does not answer itself (one an emulator lacks). */
+  private logCall(clientName: string, command: string, error: string): void {
+    const record: CallRecord = {
+      seq: this.calls.length + 1, service: clientName.replace(/Client$/, ''), command, mutating: isMutating(command), at: Date.now(), error,
+    };
+    this.calls.push(record);
+    this.world.calls.push(record);
+    if (this.world.calls.length > CALL_LOG_CAP) this.world.calls.splice(0, this.world.calls.length - CALL_LOG_CAP);
+    this.persist();
   }
 
   /** Writes the account back to its file. */
@@ -209,9 +249,14 @@ export class Sandbox {
     return {
       applyToStack: (stack) => {
         stack.add(
-          (_next, context) => async (args: any) => {
+          (next, context) => async (args: any) => {
             const clientName = String(context.clientName ?? '');
             const command = String(context.commandName ?? '').replace(/Command$/, '');
+            if (lacks(this.emulate, clientName, command)) {
+              // Down to the SDK's own deserializer, which meets the emulator's HTML page.
+              this.logCall(clientName, command, 'HTML 404 (not implemented by the emulator)');
+              return next(args);
+            }
             const output = await this.handle(clientName, command, args.input);
             const requestId = `sandbox-${this.world.seq}`;
             return {
@@ -221,6 +266,7 @@ export class Sandbox {
           },
           { step: 'deserialize', priority: 'high', name: 'asgWizardSandbox', override: true },
         );
+        if (this.emulate) stack.use(notFoundPagePlugin());
       },
     };
   }

@@ -5,10 +5,7 @@
  */
 import type { InstanceRecord, SimContext, Tag } from './types.js';
 import { TIMES } from './timings.js';
-
-
-/** The marker our user data writes to the console when it has finished (assets/user-data.sh). */
-export const USER_DATA_DONE_MARKER = 'ASG_WIZARD_USER_DATA_DONE';
+import { unwrapUserData, type UnwrappedUserData } from '../contract/user-data.js';
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
@@ -52,10 +49,25 @@ function decodeUserData(b64: string | undefined): string {
   }
 }
 
+/** What the instance's user data runs, when asg-wizard's completion signal was added to it. */
+export function instanceUserData(rec: InstanceRecord): UnwrappedUserData | undefined {
+  return unwrapUserData(decodeUserData(rec.userData));
+}
+
+/**
+ * Whether the user data has finished and signalled it (with the status the signal reports), as
+ * of now: undefined while it runs, or when it carries no signal.
+ */
+export function userDataSignal(ctx: SimContext, rec: InstanceRecord): { exit: number | undefined } | undefined {
+  if (rec.userDataDoneAt === undefined || ctx.now < rec.userDataDoneAt || instanceState(ctx, rec) === 'pending') return undefined;
+  const u = instanceUserData(rec);
+  return u ? { exit: u.exitStatus } : undefined;
+}
+
 /**
  * Launches one instance (no validation: callers check the image, subnet and groups exist and
  * throw AWS's error first). Whether it will serve HTTP follows from what it runs: an image baked
- * with the web server, or user data that installs it and writes our marker.
+ * with the web server, or user data that installs it (the completion signal is not counted).
  */
 export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRecord {
   const w = ctx.world;
@@ -65,11 +77,13 @@ export function launchInstance(ctx: SimContext, opts: LaunchOptions): InstanceRe
   const runningAt = ctx.now + ctx.duration(TIMES.instancePendingToRunning);
   const userData = decodeUserData(opts.userData);
   // The user data runs to its end after boot; it serves the page only if it installs a web
-  // server (the lab's does: httpd). Finishing (the marker) and serving are different things.
+  // server (the lab's does: httpd) — judged on the user's own parts, not on the signal we add.
+  // Finishing (the signal) and serving are different things.
   const userDataDoneAt = userData ? runningAt + ctx.duration(TIMES.userDataFromBoot) : undefined;
+  const own = unwrapUserData(userData)?.parts.map((p) => p.body).join('\n') ?? userData;
   let serviceUpAt: number | undefined;
   if (image?.servesHttp) serviceUpAt = runningAt + ctx.duration(TIMES.serviceFromBootBaked);
-  else if (/\b(httpd|nginx|apache2)\b/.test(userData)) serviceUpAt = userDataDoneAt;
+  else if (/\b(httpd|nginx|apache2)\b/.test(own)) serviceUpAt = userDataDoneAt;
   const index = w.ec2.instances.filter((i) => i.subnetId === subnet.id).length + 10;
   const base = subnet.cidr.split('/')[0]!.split('.').map(Number);
   const privateIp = `${base[0]}.${base[1]}.${base[2]! + Math.floor(index / 250)}.${(index % 250) + 4}`;

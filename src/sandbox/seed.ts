@@ -56,6 +56,7 @@ export function seedWorld(region: string): World {
     sns: { topics: [], subscriptions: [], delivered: [] },
     ssm: { parameters: [] },
     iam: { roles: [], instanceProfiles: [] },
+    acm: { certificates: [] },
     calls: [],
   };
   world.azs = azLetters(region).map((l, i) => ({ name: `${region}${l}`, id: `${azIdPrefix(region)}-az${i + 1}` }));

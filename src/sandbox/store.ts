@@ -48,13 +48,16 @@ export function newId(world: World, prefix: string, hexLength = 17): string {
   return `${prefix}-${hex}`;
 }
 
-/** The context handed to service handlers for one call. */
-export function makeContext(world: World, command: string): SimContext {
+/**
+ * The context handed to service handlers for one call. `latencyScale` is this process's (an
+ * environment setting wins over the file's, and is never written into it).
+ */
+export function makeContext(world: World, command: string, latencyScale = world.settings.latencyScale): SimContext {
   return {
     world,
     now: Date.now() + world.clock.offsetMs,
     newId: (prefix: string) => newId(world, prefix),
-    duration: (ms: number) => Math.round(ms * world.settings.latencyScale),
+    duration: (ms: number) => Math.round(ms * latencyScale),
     command,
   };
 }

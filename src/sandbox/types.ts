@@ -11,6 +11,10 @@
  * world as it would be by then.
  */
 
+import type { CertificateRecord } from './acm.js';
+
+export type { CertificateRecord } from './acm.js';
+
 export type Tag = { Key: string; Value: string };
 
 export interface VpcRecord {
@@ -516,6 +520,8 @@ export interface World {
   };
   ssm: { parameters: SsmParameterRecord[] };
   iam: { roles: RoleRecord[]; instanceProfiles: InstanceProfileRecord[] };
+  /** ACM certificates (absent from account files made before ACM was simulated). */
+  acm?: { certificates: CertificateRecord[] };
   /** The most recent calls (capped), newest last. */
   calls: CallRecord[];
   /** What still lags (`lag.ts`), by key: `sg-0a1…`, `lt-0a1…:v2`, `profile:arn:…`, `eni:i-0a1…`. Absent in older files. */

@@ -9,6 +9,7 @@ import { poll } from '../aws/poll.js';
 import type { StepContext } from '../engine/types.js';
 import { WizardError } from '../errors.js';
 import type { LaunchTemplateOut } from './outputs.js';
+import { groupInServiceExtra, instanceRefreshExtra } from '../engine/waits.js';
 
 /**
  * Instances an instance refresh should replace: those launched from another template or from
@@ -30,7 +31,7 @@ export function staleInstances(g: AutoScalingGroup, lt: Partial<LaunchTemplateOu
 const follow = (ctx: StepContext) => `it goes on in AWS: asg-wizard status${ctx.config.stack === 'Web' ? '' : ` --stack ${ctx.config.stack}`} shows its progress; run up again once it is done`;
 
 /** Waits until the refresh succeeds; a refresh that failed, was cancelled or rolled back is an error. */
-export async function waitForRefresh(ctx: StepContext, groupName: string, refreshId: string): Promise<void> {
+export async function waitForRefresh(ctx: StepContext, groupName: string, refreshId: string, plan: { minHealthyPercentage: number; rollback: boolean }): Promise<void> {
   const api = ctx.aws.autoscaling;
   await poll(async () => {
     const r = (await api.instanceRefreshes(groupName, refreshId))[0];
@@ -44,7 +45,8 @@ export async function waitForRefresh(ctx: StepContext, groupName: string, refres
     }
     return { done: false, pending: `instance refresh ${r.status}, ${r.percentageComplete} % done, ${r.instancesToUpdate} instance${r.instancesToUpdate === 1 ? '' : 's'} to replace` };
   }, {
-    what: `the instance refresh of ${groupName}`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay,
+    what: `the instance refresh of ${groupName}`,
+    ...ctx.waits.bound('instance-refresh', instanceRefreshExtra(ctx.config.asg.desiredCapacity, plan.minHealthyPercentage, ctx.config.asg.healthCheckGracePeriod, plan.rollback)),
     onPending: (p, s) => ctx.progress.update(`${groupName}: ${p} (${s} s)`), suggestion: follow(ctx),
   });
 }
@@ -66,7 +68,7 @@ export async function waitForInService(ctx: StepContext, groupName: string): Pro
     }
     return { done: false, pending: `${ready} of ${g.desired} instances InService and healthy (${pending} pending)${why}` };
   }, {
-    what: `${groupName} to have its desired capacity InService`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay,
+    what: `${groupName} to have its desired capacity InService`, ...ctx.waits.bound('group-in-service', groupInServiceExtra(ctx.config.asg.healthCheckGracePeriod)),
     onPending: (p, s) => ctx.progress.update(`${groupName}: ${p} (${s} s)`), suggestion: follow(ctx),
   });
 }

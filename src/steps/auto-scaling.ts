@@ -218,7 +218,8 @@ async function detect(ctx: StepContext): Promise<AutoScalingFound> {
   if (!group) return { policies: [], notifications: [] };
   const [policies, notifications, refreshes] = await Promise.all([
     api.policies(group.name),
-    api.notificationConfigurations([group.name]),
+    // Only a run that wires notifications plans them (an emulator may lack the call, too).
+    ctx.config.notifications.enabled ? api.notificationConfigurations([group.name]) : Promise.resolve([]),
     api.instanceRefreshes(group.name),
   ]);
   const activeRefresh = refreshes.find((r) => ACTIVE_REFRESH.includes(r.status));
@@ -284,11 +285,12 @@ async function apply(ctx: StepContext, found: AutoScalingFound, rows: PlanRow[],
     }
     const stale = found.activeRefresh ? [] : staleInstances(g, w.lt);
     let refreshId = found.activeRefresh?.id;
+    const rollback = /^\d+$/.test(g.launchTemplate?.version ?? '');
     if (stale.length) {
       ctx.progress.update(`instance refresh of ${name}: ${stale.length} instances to version ${w.lt?.defaultVersion}`);
-      refreshId = await startRefresh(ctx, ltId, groupVersion(w.lt), /^\d+$/.test(g.launchTemplate?.version ?? ''));
+      refreshId = await startRefresh(ctx, ltId, groupVersion(w.lt), rollback);
     }
-    if (refreshId) await waitForRefresh(ctx, name, refreshId);
+    if (refreshId) await waitForRefresh(ctx, name, refreshId, { minHealthyPercentage: minHealthyPercentage(a.desiredCapacity), rollback });
   }
   g = await waitForInService(ctx, name);
   for (const r of rows) {

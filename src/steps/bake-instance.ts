@@ -12,7 +12,7 @@ import { retryWhile } from '../aws/consistency.js';
 import type { StepContext } from '../engine/types.js';
 import { stackTags } from './common.js';
 import { waitOpts } from './network.js';
-import { USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH } from './user-data.js';
+import { parseSignal, USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH } from '../contract/user-data.js';
 
 /** Marks the bake instance among the stack's instances. */
 export const ROLE_TAG = 'asg-wizard:role';
@@ -111,36 +111,48 @@ function lastLine(text: string): string {
 }
 
 /**
- * Waits until the user data has finished for real: its last line echoes the marker to the
- * console. The console output is read live where the type allows (Nitro); on Xen types such as
- * t2.micro EC2 posts it only around state changes, so the marker file is also fetched over HTTP
- * from the instance's public IP (the bake group admits the caller on port 80).
+ * Waits until the user data has finished for real: the completion signal the product added to it
+ * (contract/user-data.ts) says so, with the script's exit status. The console output is read live
+ * where the type allows (Nitro, `Latest`); on Xen types such as t2.micro EC2 posts it only around
+ * state changes, so the signal is also fetched over HTTP from the instance's public IP (the bake
+ * group admits the caller on port 80). A script that failed ends the bake at once: its instance
+ * is terminated (its console output, posted at termination, shows why) and no image is made.
  */
 export async function waitForUserData(ctx: StepContext, instance: Instance, latestConsole: boolean): Promise<void> {
   const { aws, web } = ctx;
   const url = instance.publicIp ? `http://${instance.publicIp}${USER_DATA_DONE_PATH}` : undefined;
-  await poll(async () => {
+  const signal = await poll(async () => {
     const out = await aws.compute.consoleOutput(instance.id, latestConsole);
-    if (out.text.includes(USER_DATA_DONE_MARKER)) return { done: true, value: undefined };
+    const fromConsole = parseSignal(out.text);
+    if (fromConsole) return { done: true, value: fromConsole };
+    let http = '';
     if (url) {
       const r = await web.get(url, 3000);
-      if (r.status === 200 && r.body.includes(USER_DATA_DONE_MARKER)) return { done: true, value: undefined };
+      const fromHttp = r.status === 200 ? parseSignal(r.body) : undefined;
+      if (fromHttp) return { done: true, value: fromHttp };
+      http = `, nor at ${url} (${r.status ? `HTTP ${r.status}` : `no answer: ${lastLine(r.body)}`})`;
     }
     const tail = lastLine(out.text);
+    const where = latestConsole ? 'the console output' : 'the console output (posted at state changes only on this type)';
     return {
       done: false,
-      pending: `no ${USER_DATA_DONE_MARKER} line in the console output of ${instance.id} yet${tail ? ` (last line: ${tail})` : ' (no output yet)'}` +
-        (url ? `, nor at ${url}` : ''),
+      pending: `no ${USER_DATA_DONE_MARKER} signal in ${where} of ${instance.id} yet${tail ? ` (last line: ${tail})` : ' (no output yet)'}${http}`,
     };
   }, {
     what: `the user data of bake instance ${instance.id} to finish`,
-    maxWaitSeconds: ctx.maxWaitSeconds,
-    minDelay: ctx.minDelay,
-    maxDelay: ctx.maxDelay,
+    ...ctx.waits.bound('user-data'),
     onPending: (_p, s) => ctx.progress.update(`waiting for the user data to finish (${s} s)`),
-    suggestion: `the instance is left running: see its console (aws ec2 get-console-output --instance-id ${instance.id} --latest); ` +
-      `a --user-data file must end by echoing ${USER_DATA_DONE_MARKER} to /dev/console; run the bake again to resume`,
+    suggestion: `the instance is left running: see its console (aws ec2 get-console-output --instance-id ${instance.id}${latestConsole ? ' --latest' : ''}) ` +
+      `and /var/log/cloud-init-output.log on it; port 80 of ${instance.publicIp ?? 'its public IP'} must be reachable from here (behind a proxy, give --my-ip); run the bake again to resume`,
   });
+  if (signal.exit !== undefined && signal.exit !== 0) {
+    // Baking it would make a broken image; resuming it would only fail again.
+    await aws.compute.terminateInstances([instance.id]);
+    throw new WizardError(
+      `bake: the user data of bake instance ${instance.id} failed with exit status ${signal.exit}: no image was made`,
+      `the instance is terminated; its console output, posted at termination, shows the script's output (aws ec2 get-console-output --instance-id ${instance.id}); fix the user data and run the bake again`,
+    );
+  }
 }
 
 /**
@@ -156,14 +168,14 @@ export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; al
   const all = [...p.terminate, ...p.alsoWaitFor];
   if (all.length) {
     ctx.progress.update('waiting for the bake instance to terminate');
-    await aws.compute.waitUntilTerminated(all, waitOpts(ctx));
+    await aws.compute.waitUntilTerminated(all, waitOpts(ctx, 'instance-terminated'));
   }
   const sgId = p.securityGroupId;
   if (!sgId) return;
   ctx.progress.update(`deleting the bake security group ${sgId}`);
   // A terminated instance's network interface holds the group for minutes more (DependencyViolation):
-  // retried as often as the run's propagation policy says, for as long as any wait may take.
-  const policy = { ...ctx.aws.propagation, maxWaitMs: ctx.maxWaitSeconds * 1000 };
+  // retried as often as the run's propagation policy says, for as long as that release may take.
+  const policy = { ...ctx.aws.propagation, maxWaitMs: ctx.waits.bound('security-group-released').maxWaitSeconds * 1000 };
   try {
     await retryWhile(policy, (err) => isAwsError(err, 'DependencyViolation'), () => aws.network.deleteSecurityGroup(sgId));
   } catch (err) {

@@ -189,7 +189,7 @@ async function createImage(ctx: StepContext, instanceId: string): Promise<string
 
 async function waitForImage(ctx: StepContext, id: string): Promise<void> {
   ctx.progress.update(`image pending… ${id} (AWS: 3–10 min)`);
-  await ctx.aws.compute.waitUntilImageAvailable(id, waitOpts(ctx));
+  await ctx.aws.compute.waitUntilImageAvailable(id, waitOpts(ctx, 'image-available'));
 }
 
 async function applyBake(ctx: StepContext, found: BakeFound, rows: PlanRow[], deps: Outputs): Promise<BakeOut> {
@@ -222,9 +222,9 @@ async function applyBake(ctx: StepContext, found: BakeFound, rows: PlanRow[], de
   }));
   setIds(INSTANCE, instance.id);
   ctx.progress.update(`waiting for the bake instance ${instance.id} to run`);
-  await aws.compute.waitUntilRunning([instance.id], waitOpts(ctx));
+  await aws.compute.waitUntilRunning([instance.id], waitOpts(ctx, 'instance-running'));
   ctx.progress.update('waiting for the bake instance to pass status checks (AWS: 2–4 min)');
-  await aws.compute.waitUntilStatusOk([instance.id], waitOpts(ctx));
+  await aws.compute.waitUntilStatusOk([instance.id], waitOpts(ctx, 'status-checks'));
   // The launch answer comes before the public IP is assigned; read it now.
   instance = (await aws.compute.instanceById(instance.id)) ?? instance;
   ctx.progress.update('waiting for the user data to finish');

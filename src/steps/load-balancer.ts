@@ -11,6 +11,7 @@ import type { Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
 import { ADOPT_REASON, isOurs, presentAction, row, stackTags } from './common.js';
 import type { NetworkOut } from './network.js';
 import { waitOpts } from './network.js';
+import { checkCertificate } from './certificate.js';
 
 export interface LoadBalancerFound {
   sg?: SecurityGroup;
@@ -89,7 +90,9 @@ export async function applySecurityGroup(
 async function detect(ctx: StepContext, deps: Outputs): Promise<LoadBalancerFound> {
   const { aws, config } = ctx;
   const vpcId = (deps.network as Partial<NetworkOut> | undefined)?.vpcId;
-  const [sg, lb, tg] = await Promise.all([
+  const [, sg, lb, tg] = await Promise.all([
+    // A certificate the listener would refuse stops the run here, before anything is built.
+    checkCertificate(ctx).then(() => undefined),
     vpcId ? aws.network.findSecurityGroupByName(vpcId, config.alb.securityGroupName) : Promise.resolve(undefined),
     aws.elbv2.findLoadBalancer(config.alb.name),
     aws.elbv2.findTargetGroup(config.alb.targetGroupName),
@@ -183,7 +186,7 @@ async function apply(ctx: StepContext, found: LoadBalancerFound, rows: PlanRow[]
   }
   if (lb.state !== 'active') {
     ctx.progress.update(`waiting for ${config.alb.name} to become active (AWS: 2–4 min)`);
-    await aws.elbv2.waitForLoadBalancer(lb.arn, waitOpts(ctx));
+    await aws.elbv2.waitForLoadBalancer(lb.arn, waitOpts(ctx, 'load-balancer-active'));
   }
   for (const r of rows) {
     if (r.type === SG) r.id = sgId;

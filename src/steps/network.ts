@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
 import type { InternetGateway, NatGateway, RouteTable, Subnet, Vpc } from '../aws/ec2-network.js';
 import type { PlanRow, Step, StepContext } from '../engine/types.js';
+import type { WaitKind } from '../engine/waits.js';
 import { isOurs, row, stackTags } from './common.js';
 
 export interface NetworkFound {
@@ -243,7 +244,7 @@ async function apply(ctx: StepContext, found: NetworkFound): Promise<NetworkOut>
     if (!isPublic && config.network.natGateway && !existing?.natRoute) {
       if (!natId) {
         ctx.progress.update(`NAT gateway ${n.nat} (about 1–2 min)`);
-        natId = await net.createNatGateway(subnetIds.get(layout[0]!.name)!, tags(n.nat), waitOpts(ctx));
+        natId = await net.createNatGateway(subnetIds.get(layout[0]!.name)!, tags(n.nat), waitOpts(ctx, 'nat-gateway'));
       }
       await net.createDefaultRoute(rtId, { natGatewayId: natId });
     }
@@ -257,8 +258,10 @@ async function apply(ctx: StepContext, found: NetworkFound): Promise<NetworkOut>
 }
 
 /** Waiter options from the run's bounds. */
-export function waitOpts(ctx: StepContext) {
-  return { maxWaitTime: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay };
+/** An SDK waiter's options for a wait of `kind` (its bound from AWS's typical time, see engine/waits.ts). */
+export function waitOpts(ctx: StepContext, kind: WaitKind = 'other', extraTypicalSeconds = 0) {
+  const b = ctx.waits.bound(kind, extraTypicalSeconds);
+  return { maxWaitTime: b.maxWaitSeconds, minDelay: b.minDelay, maxDelay: b.maxDelay };
 }
 
 export const networkStep: Step<NetworkFound, NetworkOut> = {

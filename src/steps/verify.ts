@@ -54,7 +54,7 @@ async function waitForHealthyTargets(ctx: StepContext, groupName: string, tgArn:
     const states = ours.map((t) => `${t.id} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', ') || 'no targets registered yet';
     return { done: false, pending: `healthy in ${azs.size} of ${need} AZs: ${states}` };
   }, {
-    what: `the targets of ${groupName} to be healthy in two AZs`, maxWaitSeconds: ctx.maxWaitSeconds, minDelay: ctx.minDelay, maxDelay: ctx.maxDelay,
+    what: `the targets of ${groupName} to be healthy in two AZs`, ...ctx.waits.bound('targets-healthy', ctx.config.asg.healthCheckGracePeriod),
     onPending: (p, s) => ctx.progress.update(`${p} (${s} s)`),
     suggestion: 'targets turn healthy once the instances serve HTTP on port 80 (the baked image\'s web server); asg-wizard status shows each target\'s state and reason',
   });
@@ -88,6 +88,7 @@ export const verifyStep: Step<VerifyFound, VerifyOut> = {
   title: 'Verify',
   needs: ['auto-scaling', 'load-balancer'],
   alwaysApply: true,
+  enabled: (config) => config.verify,
   detect,
   plan,
   outputs: (_config: StackConfig, _found, deps) => {

@@ -35,6 +35,13 @@ export class Progress implements RunObserver {
     this.withSpinnerPaused(() => this.stream.write(`${this.mode === 'plain' ? this.stamp() : ''}${text}\n`));
   }
 
+  /** A warning line (`warning: …`), or a `warning` event in JSON mode. */
+  warning(text: string): void {
+    if (this.mode === 'silent') return;
+    if (this.mode === 'json') return this.event({ event: 'warning', message: text });
+    this.withSpinnerPaused(() => this.stream.write(`warning: ${text}\n`));
+  }
+
   stepStarted(id: StepId, title: string): void {
     this.running.set(id, { title, text: '', since: this.now() });
     if (this.mode === 'json') this.event({ event: 'step-started', step: id, title });
@@ -68,10 +75,11 @@ export class Progress implements RunObserver {
     const r = this.running.get(id);
     this.running.delete(id);
     if (!r) return;
+    // Every failed step says why: steps fail side by side, and the final error names only one of them.
     if (this.mode === 'json') this.event({ event: 'step-failed', step: id, error: error.message });
-    else if (this.mode === 'plain') this.line(`${r.title}: failed`);
+    else if (this.mode === 'plain') this.line(`${r.title}: failed: ${error.message}`);
     else if (this.mode === 'spinner') {
-      this.withSpinnerPaused(() => this.stream.write(`✖ ${r.title}: failed\n`));
+      this.withSpinnerPaused(() => this.stream.write(`✖ ${r.title}: failed: ${error.message}\n`));
       this.redraw();
     }
   }

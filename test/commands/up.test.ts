@@ -4,6 +4,7 @@ import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
 import { forgetWorld } from '../../src/sandbox/store.js';
+import { importCertificate } from '../helpers/certificates.js';
 
 /** SDK clients on the sandbox file, as another tool (the console, a script) would be. */
 function outsider(file: string) {
@@ -164,7 +165,7 @@ describe('a new target group name', () => {
 describe('optional parts of the network and the load balancer', () => {
   it('--certificate-arn adds an HTTPS listener on 443 and opens 443 on the load balancer group', async () => {
     const file = tmpSandboxFile();
-    const cert = 'arn:aws:acm:ap-northeast-2:123456789012:certificate/0f4e1b2c-3d4e-5f60-7a8b-9c0d1e2f3a4b';
+    const cert = await importCertificate(file);
     const run = await runWizard(file, ['up', '--yes', '--certificate-arn', cert]);
     expect(run.stderr).not.toMatch(/^error:/m);
     const w = run.sandbox!.world;

@@ -42,8 +42,8 @@ export interface RunOptions {
   isTTY?: boolean;
   /** Leave out the automatic `--sandbox FILE`. */
   noSandbox?: boolean;
-  /** Waiter bounds instead of the default (a test of a time-out makes them short). */
-  waits?: { maxWaitSeconds: number; minDelay: number; maxDelay: number };
+  /** Waiter bounds instead of the default (a test of a time-out makes them short); null: the product's own bounds. */
+  waits?: { maxWaitSeconds: number; minDelay: number; maxDelay: number } | null;
 }
 
 /** `asg-wizard ...args --sandbox file`, in-process; never throws. */
@@ -59,7 +59,7 @@ export async function runWizard(file: string, args: string[], o: RunOptions = {}
     isTTY: o.isTTY ?? false,
     ...(o.prompter ? { prompter: o.prompter } : {}),
     onSandbox: (s) => (sandbox = s),
-    waits: o.waits ?? { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 },
+    ...(o.waits === null ? {} : { waits: o.waits ?? { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 } }),
   });
   const writes = (sandbox?.calls ?? []).filter((c) => c.mutating && c.lag !== 'consistency').map((c) => `${c.service} ${c.command}`);
   return { code, stdout: stdout.text, stderr: stderr.text, sandbox, writes };

@@ -17,7 +17,6 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   DescribeSnapshotsCommand,
-  GetConsoleOutputCommand,
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
@@ -32,7 +31,8 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
 import { makeContext } from '../../src/sandbox/store.js';
-import { instanceServesHttp, USER_DATA_DONE_MARKER } from '../../src/sandbox/instance-model.js';
+import { instanceServesHttp } from '../../src/sandbox/instance-model.js';
+import { wrapUserData } from '../../src/contract/user-data.js';
 import { TIMES } from '../../src/sandbox/timings.js';
 
 function tmpFile() {
@@ -55,7 +55,7 @@ async function al2023(aws: AwsClients, arch: 'x86_64' | 'arm64' = 'x86_64') {
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const LAB_USER_DATA = b64(`#!/bin/bash\ndnf install -y httpd\nsystemctl enable --now httpd\necho ${USER_DATA_DONE_MARKER} > /dev/console\n`);
+const LAB_USER_DATA = b64(wrapUserData('#!/bin/bash\ndnf install -y httpd\nsystemctl enable --now httpd\n'));
 
 async function run(aws: AwsClients, extra: Partial<RunInstancesCommandInput> = {}) {
   const out = await aws.ec2.send(new RunInstancesCommand({ ImageId: await al2023(aws), InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...extra }));
@@ -180,23 +180,6 @@ describe('EC2 instances', () => {
     expect(sandbox.world.ec2.instances).toHaveLength(0);
     const unknown = await errorOf(aws.ec2.send(new TerminateInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })));
     expect(unknown?.name).toBe('InvalidInstanceID.NotFound');
-  });
-
-  it('the console shows the user-data marker only once the service is up', async () => {
-    const { aws, advance } = setup(1);
-    const id = await run(aws, { UserData: LAB_USER_DATA });
-    const plain = await run(aws, { UserData: b64('#!/bin/bash\necho hello\n') });
-    const pending = await aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: id }));
-    expect(pending.Output).toBeUndefined();
-    advance(TIMES.instancePendingToRunning + 1000);
-    const boot = Buffer.from((await aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: id }))).Output!, 'base64').toString();
-    expect(boot).toContain('cloud-init');
-    expect(boot).not.toContain(USER_DATA_DONE_MARKER);
-    advance(TIMES.userDataFromBoot);
-    const done = Buffer.from((await aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: id }))).Output!, 'base64').toString();
-    expect(done).toContain(USER_DATA_DONE_MARKER);
-    const other = Buffer.from((await aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: plain }))).Output!, 'base64').toString();
-    expect(other).not.toContain(USER_DATA_DONE_MARKER);
   });
 
   it('validates the image, the type, the subnet, the groups and the profile', async () => {

@@ -14,7 +14,8 @@ import type { World } from '../../src/sandbox/types.js';
 import { makeContext } from '../../src/sandbox/store.js';
 import { instanceState } from '../../src/sandbox/instance-model.js';
 import { AL2023_ARM_PARAM, AL2023_X86_PARAM } from '../../src/sandbox/seed.js';
-import { insertBeforeMarker, shippedUserData, USER_DATA_DONE_MARKER } from '../../src/steps/user-data.js';
+import { shippedUserData, USER_DATA_DONE_MARKER } from '../../src/steps/user-data.js';
+import { unwrapUserData } from '../../src/contract/user-data.js';
 
 const world = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as World;
 const tag = (tags: { Key: string; Value: string }[], key: string) => tags.find((t) => t.Key === key)?.Value;
@@ -63,9 +64,11 @@ describe('bake in a fresh account', () => {
     expect(i.imageId).toBe(w.ssm.parameters.find((p) => p.name === AL2023_X86_PARAM)!.value);
     expect(w.ec2.subnets.find((s) => s.id === i.subnetId)?.tags.find((t) => t.Key === 'Name')?.Value).toBe('Public subnet A');
     expect(i.clientToken).toMatch(/^asgw-bake-[0-9a-f]{40}-1$/);
+    // The shipped script, unchanged, inside the product's completion signal.
     const userData = Buffer.from(i.userData!, 'base64').toString('utf8');
-    expect(userData).toContain('dnf install -y httpd');
-    expect(userData.trimEnd().split('\n').pop()).toContain(USER_DATA_DONE_MARKER);
+    expect(unwrapUserData(userData)?.parts).toEqual([{ contentType: 'text/x-shellscript', body: shippedUserData() }]);
+    expect(shippedUserData()).toContain('dnf install -y httpd');
+    expect(shippedUserData()).not.toContain(USER_DATA_DONE_MARKER);
     expect(liveInstances(w)).toEqual([]);
     expect(w.ec2.securityGroups.map((g) => g.name)).not.toContain('Web-Bake-SG');
     // The plan showed the group admitting the caller only.
@@ -145,48 +148,88 @@ describe('bake inputs', () => {
     expect(ourImages(w, 'Web Server v1')[0]!.architecture).toBe('arm64');
   });
 
-  it('--monitoring-command goes in just before the done marker', async () => {
+  it('--monitoring-command runs after the user data, before the completion signal', async () => {
     const file = tmpSandboxFile();
     const r = await runWizard(file, ['bake', '--yes', '--monitoring-command', 'curl -fsS https://agent.example.com/install.sh | sh']);
     expect(r.code, r.stderr).toBe(0);
     const bake = world(file).ec2.instances.find((i) => tag(i.tags, 'asg-wizard:role') === 'bake')!;
-    const lines = Buffer.from(bake.userData!, 'base64').toString('utf8').trimEnd().split('\n');
-    expect(lines.at(-1)).toContain(USER_DATA_DONE_MARKER);
-    expect(lines.at(-3)).toBe('curl -fsS https://agent.example.com/install.sh | sh');
-    expect(insertBeforeMarker('echo hi\n', 'agent')).toBe('echo hi\n\n# Monitoring agent (asg-wizard --monitoring-command)\nagent\n');
+    const unwrapped = unwrapUserData(Buffer.from(bake.userData!, 'base64').toString('utf8'));
+    expect(unwrapped?.monitoringCommand).toBe('curl -fsS https://agent.example.com/install.sh | sh');
+    expect(unwrapped?.parts[0]?.body).toBe(shippedUserData());
     expect(shippedUserData()).toMatch(/^#!\/bin\/bash/);
+  });
+
+  it('a --user-data file cloud-init would not run is exit 2 naming the flag, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asgw-ud-'));
+    const script = join(dir, 'user-data.txt');
+    writeFileSync(script, 'dnf install -y httpd\n');
+    const r = await runWizard(tmpSandboxFile(), ['bake', '--yes', '--user-data', script]);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toMatch(/^error: --user-data .*: cloud-init runs neither it nor any part of it/);
+    expect(r.writes).toEqual([]);
   });
 });
 
 describe('the bake waits for the user data to finish', () => {
-  it('times out, saying what was pending, when the user data never prints the marker; a fixed run then finishes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'asgw-ud-'));
-    const script = join(dir, 'user-data.sh');
-    writeFileSync(script, '#!/bin/bash\necho "no web server here"\n');
+  const userDataFile = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'asgw-ud-')), 'user-data');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('a custom user data that writes nothing special completes on t2.micro, through the public-IP check', async () => {
     const file = tmpSandboxFile();
-    const r = await runWizard(file, ['bake', '--yes', '--user-data', script], { waits: { maxWaitSeconds: 3, minDelay: 1, maxDelay: 1 } });
+    const r = await runWizard(file, ['bake', '--yes', '--user-data', userDataFile('#!/bin/bash\necho "no web server here"\n')]);
+    expect(r.code, r.stderr).toBe(0);
+    const w = world(file);
+    expect(ourImages(w, 'Web Server v1')).toHaveLength(1);
+    // t2 is Xen: the console is only posted at state changes, and the bake never asked for the live one.
+    const bake = w.ec2.instances.find((i) => tag(i.tags, 'asg-wizard:role') === 'bake')!;
+    expect(bake.instanceType).toBe('t2.micro');
+    expect(r.sandbox!.calls.filter((c) => c.command === 'GetConsoleOutput' && c.error)).toEqual([]);
+  });
+
+  it('times out saying what was pending when the caller cannot reach port 80 (another --my-ip) on a Xen type', async () => {
+    const file = tmpSandboxFile();
+    const r = await runWizard(file, ['bake', '--yes', '--my-ip', '198.51.100.7'], { waits: { maxWaitSeconds: 3, minDelay: 1, maxDelay: 1 } });
     expect(r.code).toBe(1);
-    expect(errorLine(r.stderr)).toMatch(
-      new RegExp(`^error: bake: timed out after \\d+ s waiting for the user data of bake instance i-[0-9a-f]+ to finish: no ${USER_DATA_DONE_MARKER} line in the console output`),
-    );
-    expect(r.stderr).toMatch(/^hint: .*--user-data file must end by echoing/m);
-    let w = world(file);
+    expect(errorLine(r.stderr)).toMatch(new RegExp(
+      `^error: bake: timed out after \\d+ s waiting for the user data of bake instance i-[0-9a-f]+ to finish: no ${USER_DATA_DONE_MARKER} signal in the console output \\(posted at state changes only on this type\\) of i-[0-9a-f]+ yet .*nor at http://[\\d.]+/asg-wizard-done.txt \\(no answer: Connection timed out: the security groups of i-[0-9a-f]+ do not admit 203\\.0\\.113\\.10 on TCP port 80\\)`,
+    ));
+    expect(r.stderr).toMatch(/^hint: the instance is left running: .*port 80 of [\d.]+ must be reachable from here \(behind a proxy, give --my-ip\)/m);
     expect(r.writes).not.toContain('EC2 CreateImage');
-    expect(liveInstances(w).map((i) => tag(i.tags, 'asg-wizard:role'))).toEqual(['bake']);
+    expect(liveInstances(world(file)).map((i) => tag(i.tags, 'asg-wizard:role'))).toEqual(['bake']);
 
-    // The same script again resumes from the same instance (no second launch), and times out again.
-    const same = await runWizard(file, ['bake', '--yes', '--user-data', script], { waits: { maxWaitSeconds: 2, minDelay: 1, maxDelay: 1 } });
-    expect(same.code).toBe(1);
-    expect(same.writes).not.toContain('EC2 RunInstances');
-
-    // The shipped user data: the stale instance is terminated, a new one bakes the image.
+    // With the right IP the bake group's rule is corrected and the same instance goes on to bake.
     const fixed = await runWizard(file, ['bake', '--yes']);
     expect(fixed.code, fixed.stderr).toBe(0);
-    expect(fixed.stderr).toMatch(/- delete\s+AWS::EC2::Instance\s+Web server for custom AMI\s+i-[0-9a-f]+\s+running: left over/);
-    w = world(file);
-    expect(ourImages(w, 'Web Server v1')).toHaveLength(1);
-    expect(liveInstances(w)).toEqual([]);
-    expect(w.ec2.securityGroups.map((g) => g.name)).not.toContain('Web-Bake-SG');
+    expect(fixed.writes).not.toContain('EC2 RunInstances');
+    expect(fixed.writes).toContain('EC2 AuthorizeSecurityGroupIngress');
+    expect(ourImages(world(file), 'Web Server v1')).toHaveLength(1);
+    expect(liveInstances(world(file))).toEqual([]);
+  });
+
+  it('a user data that fails ends the bake at once with its exit status; no image; a fixed one then bakes', async () => {
+    const file = tmpSandboxFile();
+    const bad = userDataFile('#!/bin/bash\necho "installing…"\nexit 3\n');
+    const r = await runWizard(file, ['bake', '--yes', '--user-data', bad], { waits: { maxWaitSeconds: 600, minDelay: 1, maxDelay: 1 } });
+    expect(r.code).toBe(1);
+    expect(errorLine(r.stderr)).toMatch(/^error: bake: the user data of bake instance i-[0-9a-f]+ failed with exit status 3: no image was made$/);
+    expect(r.stderr).toMatch(/^hint: the instance is terminated; its console output, posted at termination, shows/m);
+    expect(r.writes).not.toContain('EC2 CreateImage');
+    expect(r.writes).toContain('EC2 TerminateInstances');
+    expect(liveInstances(world(file)).filter((i) => instanceState(makeContext(world(file), 't'), i) !== 'shutting-down')).toEqual([]);
+
+    const good = await runWizard(file, ['bake', '--yes', '--user-data', userDataFile('#!/bin/bash\ndnf install -y httpd\nsystemctl enable --now httpd\n')]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(ourImages(world(file), 'Web Server v1')[0]!.servesHttp).toBe(true);
+  });
+
+  it('cloud-config user data bakes too (the signal runs as its last part)', async () => {
+    const file = tmpSandboxFile();
+    const r = await runWizard(file, ['bake', '--yes', '--user-data', userDataFile('#cloud-config\npackages: [httpd]\nruncmd:\n  - systemctl enable --now httpd\n')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(ourImages(world(file), 'Web Server v1')[0]!.servesHttp).toBe(true);
   });
 });
 
