@@ -51,7 +51,7 @@ export function stillLags(ctx: SimContext, key: string, min: number, max: number
   if (!lagsOn(ctx)) return false;
   const e = ctx.world.lag?.[key];
   if (!e) return false;
-  if (ctx.world.settings.latencyScale === 0) {
+  if (ctx.scale === 0) {
     if (e.left <= 0) return false;
     e.left -= 1;
     return true;

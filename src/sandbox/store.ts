@@ -58,6 +58,7 @@ export function makeContext(world: World, command: string, latencyScale = world.
     now: Date.now() + world.clock.offsetMs,
     newId: (prefix: string) => newId(world, prefix),
     duration: (ms: number) => Math.round(ms * latencyScale),
+    scale: latencyScale,
     command,
   };
 }

@@ -551,6 +551,8 @@ export interface SimContext {
   newId(prefix: string): string;
   /** A typical AWS duration in ms, scaled by the latency profile. */
   duration(realisticMs: number): number;
+  /** This process's latency scale (0: instant, where a lag lasts a number of calls instead of a time). */
+  scale: number;
   /** Name of the command being answered (e.g. `CreateVpc`). */
   command: string;
   /** False only when a test switched AWS's lags off (`SandboxOptions.consistency`). */

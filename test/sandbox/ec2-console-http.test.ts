@@ -23,7 +23,7 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e);
 
 function setup() {
-  const sandbox = new Sandbox({ file: join(mkdtempSync(join(tmpdir(), 'asgw-con-')), 'sandbox.json'), latencyScale: 1 });
+  const sandbox = new Sandbox({ file: join(mkdtempSync(join(tmpdir(), 'asgw-con-')), 'sandbox.json'), latencyScale: 1, consistency: false });
   const aws = new AwsClients({ region: 'ap-northeast-2', sandbox });
   const advance = (ms: number) => {
     sandbox.world.clock.offsetMs += ms;
