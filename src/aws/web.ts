@@ -37,8 +37,8 @@ export const realWeb: WebApi = {
 export function sandboxWeb(sandbox: Sandbox): WebApi {
   return {
     async get(url) {
-      const r = sandboxHttpGetWorld(sandbox.world, url);
-      sandbox.persist();
+      // A GET changes the account (the round-robin position, a CPU burn): one transaction.
+      const r = await sandbox.transact((world) => sandboxHttpGetWorld(world, url));
       return { status: r.status, body: r.body };
     },
     async publicIp() {

@@ -6,8 +6,9 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/clients.js';
 import { AwsApi } from '../aws/api.js';
-import { Sandbox, DEFAULT_SANDBOX_FILE, sandboxOptionsFromEnv } from '../sandbox/index.js';
-import { CredentialsError, UsageError, wrapAwsError } from '../errors.js';
+import type { Sandbox } from '../sandbox/index.js';
+import { openSandbox } from './sandbox-account.js';
+import { CredentialsError, UsageError, clip, wrapAwsError } from '../errors.js';
 import { InquirerPrompter, NonInteractivePrompter, type Prompter } from '../prompts/prompter.js';
 import { Progress, type ProgressMode } from '../ui/progress.js';
 import type { StepContext } from '../engine/types.js';
@@ -74,6 +75,19 @@ function colourOn(opts: GlobalOptions, deps: Deps): boolean {
   return deps.isTTY && !opts.json;
 }
 
+/** `--endpoint-url` must be an http(s) URL: anything else would fail later as "Invalid URL", unnamed. */
+function checkEndpointUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new UsageError(`--endpoint-url ${JSON.stringify(clip(value))}: not an http:// or https:// URL`, 'e.g. --endpoint-url http://localhost:4566 (LocalStack)');
+  }
+}
+
 /** Resolves the region as the SDK would (flag, AWS_REGION, the profile's config). */
 async function resolveRegion(opts: GlobalOptions, configRegion: string | undefined, sandbox: Sandbox | undefined): Promise<string> {
   if (opts.region) return opts.region;
@@ -98,25 +112,8 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   const prompter = deps.prompter ?? (unattended ? new NonInteractivePrompter() : new InquirerPrompter({ output: deps.stderr }));
   const mode: ProgressMode = opts.json ? 'json' : deps.isTTY && !unattended ? 'spinner' : deps.isTTY ? 'spinner' : 'plain';
   const progress = new Progress(mode, deps.stderr);
-  let sandbox: Sandbox | undefined;
-  if (opts.sandbox) {
-    const file = typeof opts.sandbox === 'string' ? opts.sandbox : deps.env.ASG_WIZARD_SANDBOX_FILE ?? DEFAULT_SANDBOX_FILE;
-    let envOpts;
-    try {
-      envOpts = sandboxOptionsFromEnv(deps.env);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    try {
-      sandbox = new Sandbox({ file, ...(opts.region ? { region: opts.region } : {}), ...envOpts });
-    } catch (err) {
-      throw new UsageError(`cannot open the sandbox account ${file}: ${(err as Error).message}`);
-    }
-    deps.onSandbox?.(sandbox);
-    if (opts.region && opts.region !== sandbox.world.region) {
-      throw new UsageError(`--region ${opts.region}: the sandbox account ${file} lives in ${sandbox.world.region}`, 'leave out --region, or use another --sandbox FILE');
-    }
-  }
+  const sandbox = openSandbox(opts, deps, configRegion);
+  if (!sandbox && opts.endpointUrl !== undefined) checkEndpointUrl(opts.endpointUrl);
   const region = await resolveRegion(opts, configRegion, sandbox);
   const endpointUrl = opts.endpointUrl;
   const clients = new AwsClients({ region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}), ...(sandbox ? { sandbox } : {}) });

@@ -5,7 +5,7 @@
  * target (round-robin), and the instance answers with the page the lab's user data serves.
  *
  * Nothing here is persisted by itself: a caller that needs the effects (`cpuBurnUntil`, the
- * round-robin position) kept on disk saves the world afterwards (`Sandbox.persist()`).
+ * round-robin position) kept on disk runs it inside `Sandbox.transact()`.
  */
 import { makeContext } from './store.js';
 import { instanceServesHttp } from './instance-model.js';

@@ -7,7 +7,10 @@
 import type { Pluggable } from '@smithy/types';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadWorld, makeContext, saveWorld } from './store.js';
+import { makeContext } from './store.js';
+import { AccountFile } from './account-file.js';
+
+export { AccountFileError } from './account-file.js';
 import { awsError, throttlingError } from './errors.js';
 import type { CallRecord, FaultSettings, ServiceSim, World } from './types.js';
 import { ec2Sim } from './ec2.js';
@@ -45,19 +48,47 @@ export interface SandboxOptions {
 /** Latency profiles by name, for `ASG_WIZARD_SANDBOX_LATENCY`. */
 export const LATENCY_PROFILES: Record<string, number> = { instant: 0, fast: 0.01, realistic: 1 };
 
-/** Reads the sandbox knobs a user or a test sets through the environment. */
+/** Largest latency factor: 10 × AWS's typical durations is already a 40-minute bake. */
+const MAX_LATENCY_SCALE = 10;
+
+/** A sandbox knob in the environment with a value it cannot take. */
+export class SandboxSettingError extends Error {
+  override readonly name = 'SandboxSettingError';
+}
+
+const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+
+/** A decimal number as people write it ("0.5", "3"), not whatever Number() accepts ("0x1", "1e3", " "). */
+function decimal(name: string, value: string, min: number, max: number, what: string): number {
+  const n = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) throw new SandboxSettingError(`${name}=${show(value)}: ${what}`);
+  return n;
+}
+
+/**
+ * Reads the sandbox knobs a user or a test sets through the environment. Strict: a value that
+ * is not one the knob takes is an error naming the variable, never ignored or clamped.
+ */
 export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<SandboxOptions, 'faults' | 'latencyScale'> {
   const out: Pick<SandboxOptions, 'faults' | 'latencyScale'> = {};
   const lat = env.ASG_WIZARD_SANDBOX_LATENCY;
-  if (lat) {
-    const scale = LATENCY_PROFILES[lat] ?? Number(lat);
-    if (!Number.isFinite(scale) || scale < 0) throw new Error(`ASG_WIZARD_SANDBOX_LATENCY=${lat}: use instant, fast, realistic or a number ≥ 0`);
-    out.latencyScale = scale;
+  if (lat !== undefined) {
+    out.latencyScale = LATENCY_PROFILES[lat] ?? decimal('ASG_WIZARD_SANDBOX_LATENCY', lat, 0, MAX_LATENCY_SCALE, `use instant, fast, realistic or a factor from 0 to ${MAX_LATENCY_SCALE}`);
   }
   const faults: FaultSettings = {};
-  if (env.ASG_WIZARD_SANDBOX_FAIL_WRITE) faults.failWriteAt = Number(env.ASG_WIZARD_SANDBOX_FAIL_WRITE);
-  if (env.ASG_WIZARD_SANDBOX_FAIL_MODE === 'after') faults.failMode = 'after';
-  if (env.ASG_WIZARD_SANDBOX_THROTTLE) faults.throttleRate = Number(env.ASG_WIZARD_SANDBOX_THROTTLE);
+  const failWrite = env.ASG_WIZARD_SANDBOX_FAIL_WRITE;
+  if (failWrite !== undefined) {
+    if (!/^[1-9]\d{0,8}$/.test(failWrite)) throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_FAIL_WRITE=${show(failWrite)}: use a whole number ≥ 1 (the mutating call to fail)`);
+    faults.failWriteAt = Number(failWrite);
+  }
+  const mode = env.ASG_WIZARD_SANDBOX_FAIL_MODE;
+  if (mode !== undefined) {
+    if (mode !== 'before' && mode !== 'after') throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_FAIL_MODE=${show(mode)}: use before or after`);
+    if (failWrite === undefined) throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_FAIL_MODE=${mode}: has no effect without ASG_WIZARD_SANDBOX_FAIL_WRITE`);
+    faults.failMode = mode;
+  }
+  const throttle = env.ASG_WIZARD_SANDBOX_THROTTLE;
+  if (throttle !== undefined) faults.throttleRate = decimal('ASG_WIZARD_SANDBOX_THROTTLE', throttle, 0, 1, 'use a share of calls from 0 to 1 (e.g. 0.2)');
   if (Object.keys(faults).length) out.faults = faults;
   return out;
 }
@@ -77,20 +108,38 @@ function prng(seed: number): () => number {
 /** One process's handle on a sandbox account. */
 export class Sandbox {
   readonly file: string;
-  readonly world: World;
   /** Calls this process made, in order (the persisted log is capped and shared). */
   readonly calls: CallRecord[] = [];
+  private readonly account: AccountFile;
   private writes = 0;
   private readonly faults: FaultSettings;
   private readonly random: () => number;
   private readonly latencyScale: number | undefined;
 
+  /** Throws AccountFileError when the file exists but is not a sandbox account. */
   constructor(options: SandboxOptions = {}) {
     this.file = options.file ?? DEFAULT_SANDBOX_FILE;
-    this.world = loadWorld(this.file, options.region);
-    this.faults = { ...this.world.faults, ...options.faults };
+    this.account = new AccountFile(this.file, options.region);
+    this.faults = { ...this.account.world.faults, ...options.faults };
     this.random = prng(this.faults.seed ?? 42);
     this.latencyScale = options.latencyScale;
+  }
+
+  /**
+   * The account as it is now: re-read when another process changed the file. Read it freely;
+   * change it only inside `transact` (a change made here outside one is lost if another
+   * process writes the file first).
+   */
+  get world(): World {
+    return this.account.world;
+  }
+
+  /**
+   * Runs `fn` on the account as one transaction (locked against other processes, written back
+   * atomically). Everything that changes the account outside an SDK call goes through here.
+   */
+  transact<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
+    return this.account.transact(fn);
   }
 
   /** Mutating calls answered by this process (injected failures included). */
@@ -100,14 +149,21 @@ export class Sandbox {
 
   /** Answers one command; throws AWS's error for it. */
   async handle(clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
-    const world = this.world;
+    const settings = this.world.settings;
+    const scale = this.latencyScale ?? settings.latencyScale;
+    // The simulated round trip is spent outside the lock: other processes' calls go on meanwhile.
+    if (settings.callLatencyMs > 0 && scale > 0) {
+      await new Promise((r) => setTimeout(r, settings.callLatencyMs * Math.min(1, scale * 10)));
+    }
+    return this.transact((world) => this.answer(world, clientName, command, input));
+  }
+
+  /** One call inside its transaction. */
+  private async answer(world: World, clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
     const scale = this.latencyScale ?? world.settings.latencyScale;
     const saved = world.settings.latencyScale;
     world.settings.latencyScale = scale;
     try {
-      if (world.settings.callLatencyMs > 0 && scale > 0) {
-        await new Promise((r) => setTimeout(r, world.settings.callLatencyMs * Math.min(1, scale * 10)));
-      }
       const mutating = isMutating(command);
       const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
       const log = (error?: string, injected?: boolean) => {
@@ -127,7 +183,6 @@ export class Sandbox {
       if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
         const err = throttlingError(clientName);
         log(err.name, true);
-        this.persist();
         throw err;
       }
       const ctx = makeContext(world, command);
@@ -139,7 +194,6 @@ export class Sandbox {
           if (this.faults.failMode === 'after') injectAfter = true;
           else {
             log('InternalFailure', true);
-            this.persist();
             throw injectedFault(clientName, command, this.writes);
           }
         }
@@ -157,17 +211,10 @@ export class Sandbox {
       } catch (err) {
         if (!record.seq) log((err as Error).name);
         throw err;
-      } finally {
-        this.persist();
       }
     } finally {
       world.settings.latencyScale = saved;
     }
-  }
-
-  /** Writes the account back to its file. */
-  persist(): void {
-    saveWorld(this.file, this.world);
   }
 
   /**
