@@ -27,6 +27,8 @@ export interface Deps {
   prompter?: Prompter;
   /** Runs whose sandbox a test wants to inspect get it here. */
   onSandbox?: (sandbox: Sandbox) => void;
+  /** Told the run's progress (the signal handler names the steps in flight from it). */
+  onProgress?: (progress: Progress) => void;
   /** Waiter bounds in seconds (tests shorten them). */
   waits?: { maxWaitSeconds: number; minDelay: number; maxDelay: number };
 }
@@ -70,9 +72,15 @@ export function isUnattended(opts: GlobalOptions, deps: Deps): boolean {
   return !deps.isTTY || !!ci || !!opts.yes || !!opts.nonInteractive;
 }
 
+/** A terminal that can move its cursor: TERM=dumb (Emacs shells, some CI logs) cannot. */
+function canDraw(deps: Deps): boolean {
+  return deps.isTTY && deps.env.TERM !== 'dumb';
+}
+
+/** Colour only on a terminal that can show it, never with NO_COLOR (any value, no-color.org) or --no-color. */
 function colourOn(opts: GlobalOptions, deps: Deps): boolean {
-  if (opts.color === false || deps.env.NO_COLOR) return false;
-  return deps.isTTY && !opts.json;
+  if (opts.color === false || (deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== '')) return false;
+  return canDraw(deps) && !opts.json;
 }
 
 /** `--endpoint-url` must be an http(s) URL: anything else would fail later as "Invalid URL", unnamed. */
@@ -108,10 +116,12 @@ async function resolveRegion(opts: GlobalOptions, configRegion: string | undefin
 /** Builds the run. `configRegion` is the config file's region, if any. */
 export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: string, forceUnattended = false): Promise<Run> {
   const unattended = forceUnattended || isUnattended(opts, deps);
-  const chalk = new Chalk({ level: colourOn(opts, deps) ? 1 : 0 });
   const prompter = deps.prompter ?? (unattended ? new NonInteractivePrompter() : new InquirerPrompter({ output: deps.stderr }));
-  const mode: ProgressMode = opts.json ? 'json' : deps.isTTY && !unattended ? 'spinner' : deps.isTTY ? 'spinner' : 'plain';
-  const progress = new Progress(mode, deps.stderr);
+  const colour = colourOn(opts, deps);
+  const chalk = new Chalk({ level: colour ? 1 : 0 });
+  const mode: ProgressMode = opts.json ? 'json' : canDraw(deps) ? 'spinner' : 'plain';
+  const progress = new Progress(mode, deps.stderr, { colour });
+  deps.onProgress?.(progress);
   const sandbox = openSandbox(opts, deps, configRegion);
   if (!sandbox && opts.endpointUrl !== undefined) checkEndpointUrl(opts.endpointUrl);
   const region = await resolveRegion(opts, configRegion, sandbox);
