@@ -27,7 +27,7 @@ interface Stamp {
 // A lock whose holder stopped refreshing it (SIGKILL, a crash) is taken over after `stale` ms;
 // a waiter keeps trying for longer than that, so a dead holder delays it but never blocks it.
 const STALE_MS = 10_000;
-const LOCK_RETRIES = { retries: 700, factor: 1.3, minTimeout: 2, maxTimeout: 100, randomize: true };
+const LOCK_WAIT_MS = 60_000;
 
 /** The revision is written right after `format`, so it can be read from the file's first bytes. */
 const HEADER = /^\{"format":1,"rev":(\d+)[,}]/;
@@ -127,19 +127,9 @@ export class AccountFile {
   private async locked<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
     mkdirSync(dirname(this.path), { recursive: true });
     let lost: Error | undefined;
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(this.path, {
-        realpath: false, stale: STALE_MS, retries: LOCK_RETRIES,
-        onCompromised: (err) => {
-          lost = err;
-        },
-      });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ELOCKED') throw new AccountFileError(`${this.path}: the account stayed locked by another process for over a minute`);
-      throw new AccountFileError(`${this.path}: cannot lock the account file: ${e.code ?? e.message}`);
-    }
+    const release = await this.lock((err) => {
+      lost = err;
+    });
     try {
       this.refresh();
       const world = this.current;
@@ -150,7 +140,30 @@ export class AccountFile {
         this.save(world);
       }
     } finally {
-      await release().catch(() => undefined);
+      try {
+        release();
+      } catch {
+        // Already gone (taken over as stale): nothing of ours to remove.
+      }
+    }
+  }
+
+  /**
+   * Takes the file lock, waiting for another holder. The synchronous calls matter: the lock is
+   * either not ours or fully ours at every moment the process can exit (a signal), so the
+   * library's exit hook removes it and no killed run leaves the account locked until stale.
+   */
+  private async lock(onCompromised: (err: Error) => void): Promise<() => void> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let delay = 2; ; delay = Math.min(100, delay * 1.3)) {
+      try {
+        return lockfile.lockSync(this.path, { realpath: false, stale: STALE_MS, onCompromised });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code !== 'ELOCKED') throw new AccountFileError(`${this.path}: cannot lock the account file: ${e.code ?? e.message}`);
+        if (Date.now() > deadline) throw new AccountFileError(`${this.path}: the account stayed locked by another process for over a minute`);
+        await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+      }
     }
   }
 
