@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, WizardError } from './errors.js';
+import { EXIT, WizardError, clip } from './errors.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
 import type { Progress } from './ui/progress.js';
 import { registerBake } from './commands/bake.js';
@@ -54,6 +54,8 @@ export function createProgram(deps: Deps): Command {
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
+      // commander echoes a bad value whole ("argument '<5 MB>' is invalid"): name its start.
+      outputError: (s, write) => write(s.replace(/'([^'\n]{61,})'/g, (_m, v: string) => `'${clip(v)}'`)),
     });
 
   const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
