@@ -77,10 +77,14 @@ function canDraw(deps: Deps): boolean {
   return deps.isTTY && deps.env.TERM !== 'dumb';
 }
 
-/** Colour only on a terminal that can show it, never with NO_COLOR (any value, no-color.org) or --no-color. */
+/**
+ * Colour only on a terminal that can show it, never with NO_COLOR (any value, no-color.org)
+ * or --no-color; and not when stdout is a file or a pipe (`plan > plan.txt`), which gets the
+ * same rendered plan.
+ */
 function colourOn(opts: GlobalOptions, deps: Deps): boolean {
   if (opts.color === false || (deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== '')) return false;
-  return canDraw(deps) && !opts.json;
+  return canDraw(deps) && !opts.json && (deps.stdout as { isTTY?: boolean }).isTTY === true;
 }
 
 /** `--endpoint-url` must be an http(s) URL: anything else would fail later as "Invalid URL", unnamed. */

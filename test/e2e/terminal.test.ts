@@ -4,8 +4,10 @@
  * get no colour escapes (TERM=dumb no cursor movement either).
  */
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BIN } from './tmux.js';
 import { tmpSandboxFile } from '../helpers/run.js';
 import type { World } from '../../src/sandbox/types.js';
@@ -21,6 +23,29 @@ function inPty(command: string, env: Record<string, string> = {}, timeoutMs = 60
   const bytes = r.stdout ?? '';
   const code = /\[exit (\d+)\]/.exec(bytes)?.[1];
   return { bytes, code: code === undefined ? undefined : Number(code) };
+}
+
+/** Starts `command` in a pty, returns the bytes up to the first match of `until` (then stops it). */
+function ptyUntil(command: string, until: RegExp, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env },
+    });
+    let bytes = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`never saw ${until}:\n${bytes}`));
+    }, 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      bytes += d.toString();
+      if (until.test(bytes)) {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        resolve(bytes);
+      }
+    });
+  });
 }
 
 // eslint-disable-next-line no-control-regex
@@ -75,6 +100,25 @@ describe.skipIf(!hasScript)('the built CLI in a pseudo-terminal', () => {
     // Progress comes as timestamped lines instead of a spinner.
     expect(r.bytes).toMatch(/^\d\d:\d\d:\d\d .+: started\r?$/m);
   }, 60_000);
+
+  it('a plan written to a file from a colour terminal holds no colour escapes', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'asgw-plan-')), 'plan.txt');
+    const r = inPty(`node ${BIN} plan --sandbox ${tmpSandboxFile()} > ${out}`);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^Plan for stack Web/);
+    expect(text).not.toMatch(SGR);
+  }, 60_000);
+
+  it('the questions are coloured in a colour terminal, and not with --no-color or NO_COLOR', async () => {
+    const question = /VPC for the stack/;
+    const coloured = await ptyUntil(`node ${BIN} up --sandbox ${tmpSandboxFile()}`, question);
+    expect(coloured).toMatch(SGR);
+    for (const [args, env] of [['--no-color', {}], ['', { NO_COLOR: '1' }]] as const) {
+      const plain = await ptyUntil(`node ${BIN} up ${args} --sandbox ${tmpSandboxFile()}`, question, env);
+      expect(plain).not.toMatch(SGR);
+    }
+  }, 90_000);
 
   it('the pty helper sees a missing CLI fail (so exit codes above are real)', () => {
     const r = inPty('node /nonexistent/asg-wizard.js');
