@@ -92,7 +92,7 @@ export function openSandbox(opts: GlobalOptions, deps: Deps, configRegion: strin
   try {
     sandbox = new Sandbox({ file: target.file, ...(opts.region ? { region: opts.region } : configRegion ? { region: configRegion } : {}), ...envOpts });
   } catch (err) {
-    if (err instanceof AccountFileError) throw new UsageError(`${target.label}: ${err.message}`, 'give another --sandbox FILE (a new path starts a new account)');
+    if (err instanceof AccountFileError) throw new UsageError(`${target.label}: ${err.reason}`, 'give another --sandbox FILE (a new path starts a new account)');
     throw err;
   }
   deps.onSandbox?.(sandbox);

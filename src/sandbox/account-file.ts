@@ -14,6 +14,10 @@ import { seedWorld } from './seed.js';
 /** The account file cannot be used (not an account, unreadable, locked too long). */
 export class AccountFileError extends Error {
   override readonly name = 'AccountFileError';
+  /** `path` and what is wrong with it ("is a directory, not an account file"). */
+  constructor(readonly path: string, readonly reason: string) {
+    super(`${path} ${reason}`);
+  }
 }
 
 /** What the file looked like when this process last read or wrote it. */
@@ -79,7 +83,7 @@ function parseAccount(text: string): World | string {
 }
 
 /**
- * Processes of one Node process queue here, per file, before taking the file lock: the lock
+ * Calls of one Node process queue here, per file, before taking the file lock: the lock
  * is for other processes, and retrying it against ourselves would only add delay.
  */
 const queues = new Map<string, Promise<unknown>>();
@@ -136,7 +140,7 @@ export class AccountFile {
       try {
         return await fn(world);
       } finally {
-        if (lost) throw new AccountFileError(`${this.path}: lost the account lock (${lost.message}); nothing of this call was saved`);
+        if (lost) throw new AccountFileError(this.path, `lost its lock (${lost.message}): nothing of this call was saved`);
         this.save(world);
       }
     } finally {
@@ -160,8 +164,8 @@ export class AccountFile {
         return lockfile.lockSync(this.path, { realpath: false, stale: STALE_MS, onCompromised });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        if (e.code !== 'ELOCKED') throw new AccountFileError(`${this.path}: cannot lock the account file: ${e.code ?? e.message}`);
-        if (Date.now() > deadline) throw new AccountFileError(`${this.path}: the account stayed locked by another process for over a minute`);
+        if (e.code !== 'ELOCKED') throw new AccountFileError(this.path, `cannot be locked: ${e.code ?? e.message}`);
+        if (Date.now() > deadline) throw new AccountFileError(this.path, 'stayed locked by another process for over a minute');
         await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
       }
     }
@@ -181,11 +185,11 @@ export class AccountFile {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT') return undefined;
-      throw new AccountFileError(`cannot read ${this.path}: ${e.code ?? e.message}`);
+      throw new AccountFileError(this.path, `cannot be read: ${e.code ?? e.message}`);
     }
     try {
       const st = fstatSync(fd);
-      if (st.isDirectory()) throw new AccountFileError(`${this.path} is a directory, not an account file`);
+      if (st.isDirectory()) throw new AccountFileError(this.path, 'is a directory, not an account file');
       const head = Buffer.alloc(64);
       const n = readSync(fd, head, 0, head.length, 0);
       const rev = Number(HEADER.exec(head.subarray(0, n).toString('utf8'))?.[1] ?? -1);
@@ -193,7 +197,7 @@ export class AccountFile {
       if (s && s.ino === st.ino && s.size === st.size && s.mtimeMs === st.mtimeMs && s.rev === rev && rev >= 0) return undefined;
       // A positional read leaves the descriptor at 0: this reads the whole file, the one just stat'ed.
       const parsed = parseAccount(readFileSync(fd, 'utf8'));
-      if (typeof parsed === 'string') throw new AccountFileError(`${this.path} is ${parsed}`);
+      if (typeof parsed === 'string') throw new AccountFileError(this.path, `is ${parsed}`);
       parsed.rev = typeof parsed.rev === 'number' ? parsed.rev : 0;
       this.stamp = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, rev: parsed.rev };
       return parsed;
@@ -213,7 +217,7 @@ export class AccountFile {
       renameSync(tmp, this.path);
     } catch (err) {
       if (existsSync(tmp)) unlinkSync(tmp);
-      throw new AccountFileError(`cannot write ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new AccountFileError(this.path, `cannot be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     const st = statSync(this.path);
     this.stamp = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, rev };

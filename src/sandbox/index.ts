@@ -137,6 +137,7 @@ export class Sandbox {
   /**
    * Runs `fn` on the account as one transaction (locked against other processes, written back
    * atomically). Everything that changes the account outside an SDK call goes through here.
+   * `fn` must not itself make a call on this account (it would wait for its own lock).
    */
   transact<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
     return this.account.transact(fn);
