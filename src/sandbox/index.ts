@@ -9,8 +9,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { makeContext } from './store.js';
 import { AccountFile } from './account-file.js';
-
-export { AccountFileError } from './account-file.js';
 import { awsError, throttlingError } from './errors.js';
 import type { CallRecord, FaultSettings, ServiceSim, World } from './types.js';
 import { ec2Sim } from './ec2.js';
@@ -20,6 +18,8 @@ import { snsSim } from './sns.js';
 import { ssmSim } from './ssm.js';
 import { stsSim } from './sts.js';
 import { iamSim } from './iam.js';
+
+export { AccountFileError } from './account-file.js';
 
 /** Order matters for `tick`: instances change state before target health and group health read them. */
 const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim];
