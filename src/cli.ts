@@ -1,13 +1,14 @@
 /**
  * The command line. The only place that catches errors, prints them and sets the exit code:
- * 0 done, 1 failed, 2 invalid input (nothing written), 130 interrupted.
+ * 0 done, 1 failed, 2 invalid input (nothing written), 130 interrupted, 143 terminated.
  */
 // First, before anything that may load the AWS SDK: its Node-version notice stays off.
 import './sdk-notice.js';
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, WizardError } from './errors.js';
+import { EXIT, WizardError, clip } from './errors.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
+import type { Progress } from './ui/progress.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
@@ -22,6 +23,7 @@ Exit codes:
   2    invalid input: a bad or missing flag or config value, no credentials or region;
        nothing was written (plan --detailed-exitcode: changes pending)
   130  interrupted (Ctrl-C or a "no" at a prompt)
+  143  terminated (SIGTERM, e.g. a cancelled CI job); run the same command again to finish
 
 Without an AWS account: add --sandbox to any command (a simulated account in ~/.asg-wizard/sandbox.json).
 Documentation: README.md`;
@@ -54,6 +56,8 @@ export function createProgram(deps: Deps): Command {
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
+      // commander echoes a bad value whole ("argument '<5 MB>' is invalid"): name its start.
+      outputError: (s, write) => write(s.replace(/'([^'\n]{61,})'/g, (_m, v: string) => `'${clip(v)}'`)),
     });
 
   const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
@@ -135,25 +139,51 @@ export async function runCli(argv: string[], deps: Deps): Promise<number> {
   }
 }
 
-/** The binary's entry: real streams, real environment, Ctrl-C → 130. */
+/**
+ * A reader that goes away (`asg-wizard up | head -1`, a closed terminal) must not end the
+ * work: the run finishes or fails as it would have, and exits with its real code. The dead
+ * stream is written no more (Node would otherwise raise EPIPE on every later write).
+ */
+function surviveClosedStream(stream: NodeJS.WriteStream): void {
+  stream.on('error', () => {
+    stream.write = ((_chunk: unknown, enc?: unknown, cb?: unknown) => {
+      const done = typeof enc === 'function' ? enc : cb;
+      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof stream.write;
+  });
+}
+
+/**
+ * Ctrl-C (SIGINT, 130) and SIGTERM (143, what CI sends on cancel): nothing more is started,
+ * the steps in flight are named, and the way to finish is said. Every step is safe to run
+ * again, so the next run picks up whatever the interrupted calls did or did not do.
+ */
+function onInterrupt(signal: 'SIGINT' | 'SIGTERM', progress: () => Progress | undefined): void {
+  process.once(signal, () => {
+    const p = progress();
+    p?.stop();
+    const inFlight = p?.inFlight() ?? [];
+    const what = signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : 'terminated (SIGTERM)';
+    process.stderr.write(`\n${what}: nothing more was started${inFlight.length ? `; in flight: ${inFlight.join(', ')}` : ''}\n`);
+    process.stderr.write('hint: run the same command again to finish from where it stopped\n');
+    process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+  });
+}
+
+/** The binary's entry: real streams, real environment, signals → 130 / 143. */
 export async function main(argv: string[]): Promise<void> {
+  let progress: Progress | undefined;
   const deps: Deps = {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    onProgress: (p) => (progress = p),
   };
-  // `asg-wizard status | head`: a reader that stops early is not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-      throw err;
-    });
-  }
-  process.once('SIGINT', () => {
-    process.stderr.write('\ninterrupted: run the same command again to finish from where it stopped\n');
-    process.exit(EXIT.interrupted);
-  });
+  surviveClosedStream(process.stdout);
+  surviveClosedStream(process.stderr);
+  onInterrupt('SIGINT', () => progress);
+  onInterrupt('SIGTERM', () => progress);
   process.exitCode = await runCli(argv, deps);
 }
-

@@ -4,7 +4,15 @@
  * and turns them into an exit code.
  */
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
+
+/** Longest user value echoed whole in a message; longer ones are cut (a 5 MB value is no message). */
+export const ECHO_MAX = 60;
+
+/** A user's value as a message may echo it: at most ECHO_MAX characters, then "…". */
+export function clip(value: string, max = ECHO_MAX): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
 
 export class WizardError extends Error {
   readonly exitCode: number = EXIT.failed;

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createProgram } from '../src/cli.js';
+import { EXIT } from '../src/errors.js';
 import { Writable } from 'node:stream';
 
 const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
@@ -26,6 +27,6 @@ describe('README', () => {
   });
 
   it('documents every exit code', () => {
-    for (const code of ['0', '1', '2', '130']) expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+    for (const code of Object.values(EXIT).map(String)) expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
   });
 });

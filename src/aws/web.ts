@@ -36,7 +36,8 @@ export const realWeb: WebApi = {
 export function sandboxWeb(sandbox: Sandbox): WebApi {
   return {
     async get(url) {
-      const r = sandbox.httpGet(url);
+      // A GET changes the account (the round-robin position, a CPU burn): one transaction.
+      const r = await sandbox.httpGet(url);
       return { status: r.status, body: r.body };
     },
     async publicIp() {

@@ -6,8 +6,9 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/clients.js';
 import { AwsApi } from '../aws/api.js';
-import { Sandbox, DEFAULT_SANDBOX_FILE, sandboxOptionsFromEnv } from '../sandbox/index.js';
-import { CredentialsError, UsageError, WizardError, wrapAwsError } from '../errors.js';
+import type { Sandbox } from '../sandbox/index.js';
+import { openSandbox } from './sandbox-account.js';
+import { CredentialsError, UsageError, WizardError, clip, wrapAwsError } from '../errors.js';
 import { InquirerPrompter, NonInteractivePrompter, type Prompter } from '../prompts/prompter.js';
 import { Progress, type ProgressMode } from '../ui/progress.js';
 import type { StepContext } from '../engine/types.js';
@@ -28,6 +29,8 @@ export interface Deps {
   prompter?: Prompter;
   /** Runs whose sandbox a test wants to inspect get it here. */
   onSandbox?: (sandbox: Sandbox) => void;
+  /** Told the run's progress (the signal handler names the steps in flight from it). */
+  onProgress?: (progress: Progress) => void;
   /** Waiter bounds in seconds for every wait (tests shorten them); else each wait's own (engine/waits.ts). */
   waits?: WaitOverride;
 }
@@ -71,9 +74,32 @@ export function isUnattended(opts: GlobalOptions, deps: Deps): boolean {
   return !deps.isTTY || !!ci || !!opts.yes || !!opts.nonInteractive;
 }
 
+/** A terminal that can move its cursor: TERM=dumb (Emacs shells, some CI logs) cannot. */
+function canDraw(deps: Deps): boolean {
+  return deps.isTTY && deps.env.TERM !== 'dumb';
+}
+
+/**
+ * Colour only on a terminal that can show it, never with NO_COLOR (any value, no-color.org)
+ * or --no-color; and not when stdout is a file or a pipe (`plan > plan.txt`), which gets the
+ * same rendered plan.
+ */
 function colourOn(opts: GlobalOptions, deps: Deps): boolean {
-  if (opts.color === false || deps.env.NO_COLOR) return false;
-  return deps.isTTY && !opts.json;
+  if (opts.color === false || (deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== '')) return false;
+  return canDraw(deps) && !opts.json && (deps.stdout as { isTTY?: boolean }).isTTY === true;
+}
+
+/** `--endpoint-url` must be an http(s) URL: anything else would fail later as "Invalid URL", unnamed. */
+function checkEndpointUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new UsageError(`--endpoint-url ${JSON.stringify(clip(value))}: not an http:// or https:// URL`, 'e.g. --endpoint-url http://localhost:4566 (LocalStack)');
+  }
 }
 
 /** Resolves the region as the SDK would (flag, AWS_REGION, the profile's config). */
@@ -96,29 +122,14 @@ async function resolveRegion(opts: GlobalOptions, configRegion: string | undefin
 /** Builds the run. `configRegion` is the config file's region, if any. */
 export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: string, forceUnattended = false): Promise<Run> {
   const unattended = forceUnattended || isUnattended(opts, deps);
-  const chalk = new Chalk({ level: colourOn(opts, deps) ? 1 : 0 });
   const prompter = deps.prompter ?? (unattended ? new NonInteractivePrompter() : new InquirerPrompter({ output: deps.stderr }));
-  const mode: ProgressMode = opts.json ? 'json' : deps.isTTY && !unattended ? 'spinner' : deps.isTTY ? 'spinner' : 'plain';
-  const progress = new Progress(mode, deps.stderr);
-  let sandbox: Sandbox | undefined;
-  if (opts.sandbox) {
-    const file = typeof opts.sandbox === 'string' ? opts.sandbox : deps.env.ASG_WIZARD_SANDBOX_FILE ?? DEFAULT_SANDBOX_FILE;
-    let envOpts;
-    try {
-      envOpts = sandboxOptionsFromEnv(deps.env);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    try {
-      sandbox = new Sandbox({ file, ...(opts.region ? { region: opts.region } : {}), ...envOpts });
-    } catch (err) {
-      throw new UsageError(`cannot open the sandbox account ${file}: ${(err as Error).message}`);
-    }
-    deps.onSandbox?.(sandbox);
-    if (opts.region && opts.region !== sandbox.world.region) {
-      throw new UsageError(`--region ${opts.region}: the sandbox account ${file} lives in ${sandbox.world.region}`, 'leave out --region, or use another --sandbox FILE');
-    }
-  }
+  const colour = colourOn(opts, deps);
+  const chalk = new Chalk({ level: colour ? 1 : 0 });
+  const mode: ProgressMode = opts.json ? 'json' : canDraw(deps) ? 'spinner' : 'plain';
+  const progress = new Progress(mode, deps.stderr, { colour });
+  deps.onProgress?.(progress);
+  const sandbox = openSandbox(opts, deps, configRegion);
+  if (!sandbox && opts.endpointUrl !== undefined) checkEndpointUrl(opts.endpointUrl);
   const region = await resolveRegion(opts, configRegion, sandbox);
   const endpointUrl = opts.endpointUrl;
   const endpointLabel = sandbox ? sandbox.label : endpointUrl ? `the endpoint ${endpointUrl}` : undefined;

@@ -4,7 +4,7 @@
  * every input is valid and the plan has neither conflicts nor unapproved adoptions.
  */
 import { UsageError, PlanError, AbortError, EXIT } from '../errors.js';
-import { mergeSources, saveConfigFile, validateConfig, type PartialInput } from '../config/load.js';
+import { checkSaveConfigPath, mergeSources, saveConfigFile, validateConfig, type PartialInput } from '../config/load.js';
 import type { StackConfig } from '../config/schema.js';
 import { askUp } from '../prompts/questions.js';
 import { applySteps, planSteps, type StepResult } from '../engine/graph.js';
@@ -69,6 +69,7 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
   const dryRun = mode === 'plan' || !!flags.dryRun;
   const input = mergeSources({ ...(globals.config ? { file: globals.config } : {}), env: deps.env, flags: { ...flags, ...pick(globals, ['stack', 'region']) } });
   validateConfig(input);
+  if (typeof flags.saveConfig === 'string') checkSaveConfigPath(flags.saveConfig);
   // `plan` is for reviewers and CI: it never asks.
   const run = await createRun(globals, deps, input.region as string | undefined, mode === 'plan');
   try {

@@ -4,10 +4,11 @@
  * schema before anything is asked or written; a bad one is a UsageError naming the field,
  * the value and what is allowed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument, stringify as stringifyYaml } from 'yaml';
 import type { z } from 'zod';
-import { UsageError } from '../errors.js';
+import { UsageError, clip } from '../errors.js';
 import { StackInput, withDefaultNames, type StackConfig } from './schema.js';
 import { flagFor, optionAttr, PARAM_FLAGS } from './flags.js';
 
@@ -40,23 +41,50 @@ export function merge(a: PartialInput, b: PartialInput): PartialInput {
   return out;
 }
 
+/**
+ * Keys that are not plain data: assigning them changes an object's prototype instead of
+ * setting a value, so a config file naming one would be silently dropped (or worse).
+ */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first key path in `doc` that is not a plain key, if any. */
+function unsafeKey(doc: unknown, path: string[] = []): string | undefined {
+  if (!doc || typeof doc !== 'object') return undefined;
+  for (const key of Object.keys(doc)) {
+    if (UNSAFE_KEYS.has(key)) return [...path, key].join('.');
+    const inner = unsafeKey((doc as Record<string, unknown>)[key], [...path, key]);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** The config file's content, as the schema's input shape. */
 export function readConfigFile(path: string): PartialInput {
+  const shown = clip(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read config file ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  let doc: unknown;
+  // parseDocument, not parse: parse prints the parser's warnings on stderr itself.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    // A warning (an unknown tag, say) means the file does not say what its author thinks: refused too.
+    throw new UsageError(`config file ${shown} is not valid YAML: ${clip(problem.message.split('\n')[0]!, 120)}`);
+  }
+  let value: unknown;
   try {
-    doc = parseYaml(text);
+    value = doc.toJS();
   } catch (err) {
-    throw new UsageError(`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(`config file ${shown} is not valid YAML: ${clip((err as Error).message.split('\n')[0]!, 120)}`);
   }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`config file ${path} must be a YAML mapping (key: value)`);
-  return doc as PartialInput;
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`config file ${shown} must be a YAML mapping (key: value)`);
+  const bad = unsafeKey(value);
+  if (bad) throw new UsageError(`config file ${shown}: key ${clip(bad)} is not allowed`, 'config keys are the names listed in README "Config file"');
+  return value as PartialInput;
 }
 
 /** Config-shaped values from commander's parsed options (only the flags actually given). */
@@ -83,8 +111,9 @@ export function inputFromEnv(env: NodeJS.ProcessEnv): PartialInput {
 
 function describeValue(v: unknown): string {
   if (v === undefined) return '(missing)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  return JSON.stringify(v) ?? String(v);
+  // A huge value (a pasted file, a runaway script) is named by its start, not echoed whole.
+  if (typeof v === 'string') return JSON.stringify(clip(v));
+  return clip(JSON.stringify(v) ?? String(v));
 }
 
 /** One line per bad field: "--min-size (asg.minSize) = 5: must be ≤ max size 4". */
@@ -103,7 +132,7 @@ export function formatIssues(error: z.ZodError, input: unknown): string {
       const key = i.path.join('.');
       if (i.code === 'unrecognized_keys') {
         const where = key ? `${key}.` : '';
-        return `unknown config key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => where + k).join(', ')}`;
+        return `unknown config key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => clip(where + k)).join(', ')}`;
       }
       const value = 'input' in i && i.input !== undefined ? i.input : getPath(input, key);
       let message = i.message;
@@ -141,8 +170,49 @@ export function mergeSources(src: ConfigSources): PartialInput {
   return input;
 }
 
+/**
+ * Why `--save-config PATH` cannot be written, checked before the run does anything: a run
+ * that would fail at the end to save its answers must fail before it starts.
+ */
+export function checkSaveConfigPath(path: string): void {
+  const fail = (why: string) => new UsageError(`--save-config ${JSON.stringify(clip(path))}: ${why}`, 'give a file path in a folder you can write');
+  if (path.trim() === '') throw fail('an empty path is no file');
+  const abs = resolve(path);
+  const st = statOr(abs);
+  if (st?.isDirectory()) throw fail('is a directory');
+  if (st && !st.isFile()) throw fail('is not a regular file');
+  if (st && !canWrite(abs, st.mode)) throw fail('is read-only');
+  const dir = statOr(dirname(abs));
+  if (!dir) throw fail(`its folder ${clip(dirname(abs))} does not exist`);
+  if (!dir.isDirectory()) throw fail(`${clip(dirname(abs))} is not a folder`);
+  if (!st && !canWrite(dirname(abs), dir.mode)) throw fail(`its folder ${clip(dirname(abs))} is read-only`);
+}
+
+function statOr(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Root passes access() for anything: a mode without any write bit is read-only for us too. */
+function canWrite(path: string, mode: number): boolean {
+  if ((mode & 0o222) === 0) return false;
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Writes answers to a YAML file that `--config` replays. */
 export function saveConfigFile(path: string, input: PartialInput): void {
   const header = '# asg-wizard answers: replay with `asg-wizard up --config THIS_FILE --yes`\n';
-  writeFileSync(path, header + stringifyYaml(input));
+  try {
+    writeFileSync(path, header + stringifyYaml(input));
+  } catch (err) {
+    throw new UsageError(`--save-config ${JSON.stringify(clip(path))}: cannot write it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }

@@ -8,7 +8,7 @@
  * signal only — the signal's own server once the user data has finished.
  *
  * Nothing here is persisted by itself: a caller that needs the effects (`cpuBurnUntil`, the
- * round-robin position) kept on disk saves the world afterwards (`Sandbox.persist()`).
+ * round-robin position) kept on disk runs it inside `Sandbox.transact()`.
  */
 import { makeContext } from './store.js';
 import { instanceServesHttp, instanceState, userDataSignal } from './instance-model.js';

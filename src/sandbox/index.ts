@@ -7,7 +7,8 @@
 import type { Pluggable } from '@smithy/types';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadWorld, makeContext, saveWorld } from './store.js';
+import { makeContext } from './store.js';
+import { AccountFile } from './account-file.js';
 import { awsError, throttlingError } from './errors.js';
 import type { CallRecord, FaultSettings, LagKind, ServiceSim, SimContext, World } from './types.js';
 import { checkVisible, noteCreated, watchCreates } from './consistency.js';
@@ -24,6 +25,8 @@ import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
 import { EMULATORS, lacks, notFoundPagePlugin, type Emulator } from './emulate.js';
 
 export type { SandboxHttpResponse } from './http.js';
+
+export { AccountFileError } from './account-file.js';
 
 /** Order matters for `tick`: instances change state before target health and group health read them. */
 const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim, acmSim];
@@ -60,24 +63,52 @@ export interface SandboxOptions {
 /** Latency profiles by name, for `ASG_WIZARD_SANDBOX_LATENCY`. */
 export const LATENCY_PROFILES: Record<string, number> = { instant: 0, fast: 0.01, realistic: 1 };
 
-/** Reads the sandbox knobs a user or a test sets through the environment. */
+/** Largest latency factor: 10 × AWS's typical durations is already a 40-minute bake. */
+const MAX_LATENCY_SCALE = 10;
+
+/** A sandbox knob in the environment with a value it cannot take. */
+export class SandboxSettingError extends Error {
+  override readonly name = 'SandboxSettingError';
+}
+
+const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+
+/** A decimal number as people write it ("0.5", "3"), not whatever Number() accepts ("0x1", "1e3", " "). */
+function decimal(name: string, value: string, min: number, max: number, what: string): number {
+  const n = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) throw new SandboxSettingError(`${name}=${show(value)}: ${what}`);
+  return n;
+}
+
+/**
+ * Reads the sandbox knobs a user or a test sets through the environment. Strict: a value that
+ * is not one the knob takes is an error naming the variable, never ignored or clamped.
+ */
 export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<SandboxOptions, 'faults' | 'latencyScale' | 'emulate'> {
   const out: Pick<SandboxOptions, 'faults' | 'latencyScale' | 'emulate'> = {};
   const emulate = env.ASG_WIZARD_SANDBOX_EMULATE;
-  if (emulate) {
-    if (!EMULATORS.includes(emulate as Emulator)) throw new Error(`ASG_WIZARD_SANDBOX_EMULATE=${emulate}: use ${EMULATORS.join(' or ')}`);
+  if (emulate !== undefined) {
+    if (!EMULATORS.includes(emulate as Emulator)) throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_EMULATE=${show(emulate)}: use ${EMULATORS.join(' or ')}`);
     out.emulate = emulate as Emulator;
   }
   const lat = env.ASG_WIZARD_SANDBOX_LATENCY;
-  if (lat) {
-    const scale = LATENCY_PROFILES[lat] ?? Number(lat);
-    if (!Number.isFinite(scale) || scale < 0) throw new Error(`ASG_WIZARD_SANDBOX_LATENCY=${lat}: use instant, fast, realistic or a number ≥ 0`);
-    out.latencyScale = scale;
+  if (lat !== undefined) {
+    out.latencyScale = LATENCY_PROFILES[lat] ?? decimal('ASG_WIZARD_SANDBOX_LATENCY', lat, 0, MAX_LATENCY_SCALE, `use instant, fast, realistic or a factor from 0 to ${MAX_LATENCY_SCALE}`);
   }
   const faults: FaultSettings = {};
-  if (env.ASG_WIZARD_SANDBOX_FAIL_WRITE) faults.failWriteAt = Number(env.ASG_WIZARD_SANDBOX_FAIL_WRITE);
-  if (env.ASG_WIZARD_SANDBOX_FAIL_MODE === 'after') faults.failMode = 'after';
-  if (env.ASG_WIZARD_SANDBOX_THROTTLE) faults.throttleRate = Number(env.ASG_WIZARD_SANDBOX_THROTTLE);
+  const failWrite = env.ASG_WIZARD_SANDBOX_FAIL_WRITE;
+  if (failWrite !== undefined) {
+    if (!/^[1-9]\d{0,8}$/.test(failWrite)) throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_FAIL_WRITE=${show(failWrite)}: use a whole number ≥ 1 (the mutating call to fail)`);
+    faults.failWriteAt = Number(failWrite);
+  }
+  const mode = env.ASG_WIZARD_SANDBOX_FAIL_MODE;
+  if (mode !== undefined) {
+    if (mode !== 'before' && mode !== 'after') throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_FAIL_MODE=${show(mode)}: use before or after`);
+    if (failWrite === undefined) throw new SandboxSettingError(`ASG_WIZARD_SANDBOX_FAIL_MODE=${mode}: has no effect without ASG_WIZARD_SANDBOX_FAIL_WRITE`);
+    faults.failMode = mode;
+  }
+  const throttle = env.ASG_WIZARD_SANDBOX_THROTTLE;
+  if (throttle !== undefined) faults.throttleRate = decimal('ASG_WIZARD_SANDBOX_THROTTLE', throttle, 0, 1, 'use a share of calls from 0 to 1 (e.g. 0.2)');
   if (Object.keys(faults).length) out.faults = faults;
   return out;
 }
@@ -97,9 +128,9 @@ function prng(seed: number): () => number {
 /** One process's handle on a sandbox account. */
 export class Sandbox {
   readonly file: string;
-  readonly world: World;
   /** Calls this process made, in order (the persisted log is capped and shared). */
   readonly calls: CallRecord[] = [];
+  private readonly account: AccountFile;
   private writes = 0;
   private readonly faults: FaultSettings;
   private readonly random: () => number;
@@ -108,10 +139,11 @@ export class Sandbox {
   readonly emulate: Emulator | undefined;
   private readonly lags: boolean;
 
+  /** Throws AccountFileError when the file exists but is not a sandbox account. */
   constructor(options: SandboxOptions = {}) {
     this.file = options.file ?? DEFAULT_SANDBOX_FILE;
-    this.world = loadWorld(this.file, options.region);
-    this.faults = { ...this.world.faults, ...options.faults };
+    this.account = new AccountFile(this.file, options.region);
+    this.faults = { ...this.account.world.faults, ...options.faults };
     this.random = prng(this.faults.seed ?? 42);
     this.latencyOverride = options.latencyScale;
     this.emulate = options.emulate;
@@ -128,6 +160,24 @@ export class Sandbox {
     return this.latencyOverride ?? this.world.settings.latencyScale;
   }
 
+  /**
+   * The account as it is now: re-read when another process changed the file. Read it freely;
+   * change it only inside `transact` (a change made here outside one is lost if another
+   * process writes the file first).
+   */
+  get world(): World {
+    return this.account.world;
+  }
+
+  /**
+   * Runs `fn` on the account as one transaction (locked against other processes, written back
+   * atomically). Everything that changes the account outside an SDK call goes through here.
+   * `fn` must not itself make a call on this account (it would wait for its own lock).
+   */
+  transact<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
+    return this.account.transact(fn);
+  }
+
   /** Mutating calls answered by this process (injected failures included). */
   get writeCount(): number {
     return this.writes;
@@ -135,21 +185,25 @@ export class Sandbox {
 
   /** Answers one command; throws AWS's error for it. */
   async handle(clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
-    const world = this.world;
+    const { callLatencyMs } = this.world.settings;
     const scale = this.latencyScale;
-    if (world.settings.callLatencyMs > 0 && scale > 0) {
-      await new Promise((r) => setTimeout(r, world.settings.callLatencyMs * Math.min(1, scale * 10)));
+    // The simulated round trip is spent outside the lock: other processes' calls go on meanwhile.
+    if (callLatencyMs > 0 && scale > 0) {
+      await new Promise((r) => setTimeout(r, callLatencyMs * Math.min(1, scale * 10)));
     }
+    return this.transact((world) => this.answer(world, clientName, command, input));
+  }
+
+  /** One call inside its transaction (the world is written back even when it throws). */
+  private async answer(world: World, clientName: string, command: string, input: unknown): Promise<Record<string, unknown>> {
+    const scale = this.latencyScale;
     const mutating = isMutating(command);
     const record: CallRecord = { seq: 0, service: clientName.replace(/Client$/, ''), command, mutating, at: Date.now() };
     const log = (error?: string, injected?: boolean, lag?: LagKind) => {
       if (error) record.error = error;
       if (injected) record.injected = true;
       if (lag) record.lag = lag;
-      record.seq = this.calls.length + 1;
-      this.calls.push(record);
-      world.calls.push(record);
-      if (world.calls.length > CALL_LOG_CAP) world.calls.splice(0, world.calls.length - CALL_LOG_CAP);
+      this.record(world, record);
     };
     const sim = SERVICES.find((s) => s.clientName === clientName);
     const handler = sim?.handlers[command];
@@ -160,17 +214,16 @@ export class Sandbox {
     if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
       const err = throttlingError(clientName);
       log(err.name, true);
-      this.persist();
       throw err;
     }
-    const ctx: SimContext = { ...makeContext(world, command, scale), lag: this.lags };
+    const context = (): SimContext => ({ ...makeContext(world, command, scale), lag: this.lags });
+    const ctx = context();
     for (const s of SERVICES) s.tick?.(ctx);
     // Not yet visible: refused before it counts as a write (the fault injector counts real writes).
     try {
       checkVisible(ctx, clientName, input);
     } catch (err) {
       log((err as Error).name, false, lagOf(err));
-      this.persist();
       throw err;
     }
     let injectAfter = false;
@@ -180,7 +233,6 @@ export class Sandbox {
         if (this.faults.failMode === 'after') injectAfter = true;
         else {
           log('InternalFailure', true);
-          this.persist();
           throw injectedFault(clientName, command, this.writes);
         }
       }
@@ -190,7 +242,7 @@ export class Sandbox {
       const output = (await handler(ctx, input ?? {})) as Record<string, unknown> | undefined;
       noteCreated(ctx, clientName, input, output, made());
       // What AWS does on its own in reaction to the call (an ASG launching at once) shows on the next read.
-      for (const s of SERVICES) s.tick?.({ ...makeContext(world, command, scale), lag: this.lags });
+      for (const s of SERVICES) s.tick?.(context());
       if (injectAfter) {
         log('InternalFailure', true);
         throw injectedFault(clientName, command, this.writes);
@@ -205,40 +257,30 @@ export class Sandbox {
       }
       if (!record.seq) log((err as Error).name, false, lagOf(err));
       throw err;
-    } finally {
-      this.persist();
     }
+  }
+
+  /** Appends a call to this process's list and to the account's capped log. */
+  private record(world: World, record: CallRecord): void {
+    record.seq = this.calls.length + 1;
+    this.calls.push(record);
+    world.calls.push(record);
+    if (world.calls.length > CALL_LOG_CAP) world.calls.splice(0, world.calls.length - CALL_LOG_CAP);
   }
 
   /**
    * GETs `url` as a browser on the caller's machine would: a load balancer's URL or an
-   * instance's public IP (status 0: nothing answered). Its effects (CPU load, the round-robin
-   * position) are saved.
+   * instance's public IP (status 0: nothing answered). A GET changes the account (the
+   * round-robin position, a CPU burn): one transaction.
    */
-  httpGet(url: string): SandboxHttpResponse {
-    const host = URL.canParse(url) ? new URL(url).hostname : '';
-    if (this.emulate && this.world.elbv2.loadBalancers.some((l) => l.dnsName.toLowerCase() === host.toLowerCase())) {
-      return { status: 0, body: `Could not resolve host: ${host} (${this.label} gives load balancers no address)` };
-    }
-    const answer = sandboxHttpGet(makeContext(this.world, 'HttpGet', this.latencyScale), url);
-    this.persist();
-    return answer;
-  }
-
-  /** Logs a call the sandbox does not answer itself (one an emulator lacks). */
-  private logCall(clientName: string, command: string, error: string): void {
-    const record: CallRecord = {
-      seq: this.calls.length + 1, service: clientName.replace(/Client$/, ''), command, mutating: isMutating(command), at: Date.now(), error,
-    };
-    this.calls.push(record);
-    this.world.calls.push(record);
-    if (this.world.calls.length > CALL_LOG_CAP) this.world.calls.splice(0, this.world.calls.length - CALL_LOG_CAP);
-    this.persist();
-  }
-
-  /** Writes the account back to its file. */
-  persist(): void {
-    saveWorld(this.file, this.world);
+  httpGet(url: string): Promise<SandboxHttpResponse> {
+    return this.transact((world) => {
+      const host = URL.canParse(url) ? new URL(url).hostname : '';
+      if (this.emulate && world.elbv2.loadBalancers.some((l) => l.dnsName.toLowerCase() === host.toLowerCase())) {
+        return { status: 0, body: `Could not resolve host: ${host} (${this.label} gives load balancers no address)` };
+      }
+      return sandboxHttpGet(makeContext(world, 'HttpGet', this.latencyScale), url);
+    });
   }
 
   /**
@@ -254,7 +296,10 @@ export class Sandbox {
             const command = String(context.commandName ?? '').replace(/Command$/, '');
             if (lacks(this.emulate, clientName, command)) {
               // Down to the SDK's own deserializer, which meets the emulator's HTML page.
-              this.logCall(clientName, command, 'HTML 404 (not implemented by the emulator)');
+              await this.transact((world) => this.record(world, {
+                seq: 0, service: clientName.replace(/Client$/, ''), command, mutating: isMutating(command), at: Date.now(),
+                error: 'HTML 404 (not implemented by the emulator)',
+              }));
               return next(args);
             }
             const output = await this.handle(clientName, command, args.input);

@@ -473,6 +473,8 @@ export interface SandboxSettings {
 
 export interface World {
   format: 1;
+  /** Bumped by every write of the file: a process tells another's write from its own by it. */
+  rev?: number;
   accountId: string;
   /** The region every resource lives in (the sandbox simulates one region). */
   region: string;

@@ -11,6 +11,34 @@ export type ProgressMode = 'spinner' | 'plain' | 'json' | 'silent';
 
 interface Running { title: string; text: string; since: number }
 
+/** What the terminal can show. */
+export interface ProgressOptions {
+  /** Colour the spinner (off under NO_COLOR, --no-color, TERM=dumb). */
+  colour?: boolean;
+  now?: () => number;
+}
+
+const ASSUMED = Symbol('asg-wizard.assumedWidth');
+
+/**
+ * Some CI runners give a pty with no size: with `columns` 0, ora counts every line as
+ * Infinity rows high and clears them forever. An unknown width is taken as 80, as terminals
+ * default; a later resize to a real width is still seen.
+ */
+export function assumeWidth(stream: NodeJS.WriteStream): void {
+  const marked = stream as NodeJS.WriteStream & { [ASSUMED]?: true };
+  if (!stream.isTTY || marked[ASSUMED]) return;
+  let columns = stream.columns;
+  Object.defineProperty(stream, 'columns', {
+    configurable: true, enumerable: true,
+    get: () => (columns > 0 ? columns : 80),
+    set: (v: number) => {
+      columns = v;
+    },
+  });
+  marked[ASSUMED] = true;
+}
+
 const elapsed = (ms: number) => {
   const s = Math.floor(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
@@ -22,11 +50,17 @@ export class Progress implements RunObserver {
   private spinner: Ora | undefined;
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly now: () => number;
+  private readonly colour: boolean;
+
   constructor(
     private readonly mode: ProgressMode,
     private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: ProgressOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.colour = options.colour ?? true;
+  }
 
   /** A plain message (a step's note, a summary line). */
   info(text: string): void {
@@ -98,6 +132,11 @@ export class Progress implements RunObserver {
     };
   }
 
+  /** The steps running now, as "title (what it waits for)", oldest first. */
+  inFlight(): string[] {
+    return [...this.running.values()].map((r) => `${r.title}${r.text ? ` (${r.text})` : ''}`);
+  }
+
   /** Stops the spinner (call before printing results or prompting). */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
@@ -112,7 +151,8 @@ export class Progress implements RunObserver {
       .map((r) => `${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`)
       .join('  ·  ');
     if (!this.spinner) {
-      this.spinner = ora({ text, stream: this.stream, discardStdin: false }).start();
+      assumeWidth(this.stream);
+      this.spinner = ora({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false }).start();
       // Elapsed times tick even while AWS is quiet.
       this.timer = setInterval(() => this.redraw(), 1000);
       this.timer.unref();

@@ -9,12 +9,10 @@ import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { runWizard, tmpSandboxFile, type RunResult } from '../helpers/run.js';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { forgetWorld, loadWorld } from '../../src/sandbox/store.js';
 import type { CallRecord, World } from '../../src/sandbox/types.js';
 
 function world(file: string): World {
-  forgetWorld(file);
-  return loadWorld(file);
+  return new Sandbox({ file }).world;
 }
 
 const lagged = (r: RunResult, lag: CallRecord['lag']) => r.sandbox!.calls.filter((c) => c.lag === lag).map((c) => `${c.command} ${c.error}`);
@@ -112,7 +110,6 @@ describe('a bake whose instance was terminated by hand', () => {
     const bake = world(file).ec2.instances.find((i) => i.tags.some((t) => t.Key === 'asg-wizard:role'))!;
     expect(bake.clientToken).toMatch(/-1$/);
     // Someone ends it in the console before the next run.
-    forgetWorld(file);
     const sandbox = new Sandbox({ file });
     await new AwsClients({ region: sandbox.world.region, sandbox }).ec2.send(new TerminateInstancesCommand({ InstanceIds: [bake.id] }));
 

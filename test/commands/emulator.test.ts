@@ -10,7 +10,6 @@ import { AutoScalingClient, DescribeNotificationConfigurationsCommand } from '@a
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { runWizard, tmpSandboxFile, type RunResult } from '../helpers/run.js';
 import { Sandbox } from '../../src/sandbox/index.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 import { unimplementedAnswer } from '../../src/aws/unimplemented.js';
 
 const MOTO = { ASG_WIZARD_SANDBOX_EMULATE: 'moto' };
@@ -22,7 +21,6 @@ const missingRead = (op: string) => `warning: ${ENDPOINT} does not implement Aut
 describe('the sandbox acting as moto', () => {
   it('answers the operations moto lacks with its HTML page, which the SDK itself fails to parse', async () => {
     const file = tmpSandboxFile();
-    forgetWorld(file);
     const sandbox = new Sandbox({ file, emulate: 'moto' });
     const client = new AutoScalingClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, endpoint: 'http://127.0.0.1:9' });
     client.middlewareStack.use(sandbox.plugin());

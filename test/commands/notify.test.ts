@@ -15,7 +15,6 @@ import { BIN, Terminal } from '../e2e/tmux.js';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { deliveredTo } from '../../src/sandbox/sns.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 import { classifyNotification } from '../../src/notifications/classify.js';
 import type { World } from '../../src/sandbox/types.js';
 
@@ -28,10 +27,15 @@ const ALL_TYPES = [
 
 /** The sandbox account as another tool (the console, a script) sees it: SDK clients on the same file. */
 function outsider(file: string) {
-  forgetWorld(file);
   const sandbox = new Sandbox({ file });
   const clients = new AwsClients({ region: sandbox.world.region, sandbox });
-  return { sandbox, w: sandbox.world, asg: clients.autoscaling, sns: clients.sns };
+  return {
+    sandbox, asg: clients.autoscaling, sns: clients.sns,
+    /** The account as it is now (read only: changes go through `sandbox.transact`). */
+    get w() {
+      return sandbox.world;
+    },
+  };
 }
 
 /** A launch template, and a target group behind an active load balancer, pushed straight into the world. */
@@ -50,8 +54,7 @@ function lab(w: World): void {
 async function account(names: string[], over: (name: string) => Partial<CreateAutoScalingGroupCommandInput> = () => ({})) {
   const file = tmpSandboxFile();
   const o = outsider(file);
-  lab(o.w);
-  o.sandbox.persist();
+  await o.sandbox.transact(lab);
   const subnets = o.w.ec2.subnets.slice(0, 2).map((s) => s.id).join(',');
   for (const name of names) {
     await o.asg.send(new CreateAutoScalingGroupCommand({
@@ -106,9 +109,9 @@ describe('notify --all --yes', () => {
     const o = outsider(file);
     const other = (await o.sns.send(new CreateTopicCommand({ Name: 'whatap-serverdown-push' }))).TopicArn!;
     await o.sns.send(new CreateTopicCommand({ Name: 'Web-ASG-events', Tags: [{ Key: 'asg-wizard:stack', Value: 'Web' }, { Key: 'Name', Value: 'Web-ASG-events' }] }));
-    const confs = o.w.autoscaling.notificationConfigurations;
     let complete = 0;
-    names.forEach((groupName, i) => {
+    await o.sandbox.transact((w) => names.forEach((groupName, i) => {
+      const confs = w.autoscaling.notificationConfigurations;
       if (i % 5 === 0) { confs.push({ groupName, topicArn: OUR_TOPIC, types: [...ALL_TYPES] }); complete += 1; }
       if (i % 5 === 1) confs.push({ groupName, topicArn: OUR_TOPIC, types: ['autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:TEST_NOTIFICATION'] });
       if (i % 5 === 2) confs.push({ groupName, topicArn: other, types: ['autoscaling:EC2_INSTANCE_TERMINATE'] });
@@ -117,8 +120,7 @@ describe('notify --all --yes', () => {
         confs.push({ groupName, topicArn: OUR_TOPIC, types: [...ALL_TYPES] });
         complete += 1;
       }
-    });
-    o.sandbox.persist();
+    }));
 
     const r = await runWizard(file, ['notify', '--all', '--yes', '--json']);
     expect(r.stderr).not.toMatch(/^error:/m);
@@ -174,7 +176,7 @@ describe('what a monitor hears', () => {
     expect(r.code).toBe(0);
     const o = outsider(file);
     // The image serves nothing: the target fails its checks and the group replaces the instance.
-    o.w.clock.offsetMs += 120_000;
+    await o.sandbox.transact((w) => (w.clock.offsetMs += 120_000));
     await o.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'web-asg', DesiredCapacity: 1 }));
     const kinds = deliveredTo(o.w, OUR_TOPIC).map((d) => classifyNotification(d.message));
     const term = kinds.find((k) => k.event === 'autoscaling:EC2_INSTANCE_TERMINATE')!;
@@ -211,8 +213,7 @@ describe('choosing groups', () => {
     const file = await account(['a-asg', 'b-asg', 'c-asg']);
     const o = outsider(file);
     await o.sns.send(new CreateTopicCommand({ Name: 'Web-ASG-events', Tags: [{ Key: 'asg-wizard:stack', Value: 'Web' }, { Key: 'Name', Value: 'Web-ASG-events' }] }));
-    o.w.autoscaling.notificationConfigurations.push({ groupName: 'b-asg', topicArn: OUR_TOPIC, types: [...ALL_TYPES] });
-    o.sandbox.persist();
+    await o.sandbox.transact((w) => w.autoscaling.notificationConfigurations.push({ groupName: 'b-asg', topicArn: OUR_TOPIC, types: [...ALL_TYPES] }));
     let offered: { name: string; value: string; disabled?: unknown }[] = [];
     const prompter = new FakePrompter({
       group: (q: { choices: typeof offered }) => {
@@ -350,8 +351,7 @@ describe.skipIf(!canDrive)('the multi-select in a real terminal (tmux, built CLI
     const file = await account(['a-asg', 'b-asg', 'c-asg']);
     const o = outsider(file);
     await o.sns.send(new CreateTopicCommand({ Name: 'Web-ASG-events', Tags: [{ Key: 'asg-wizard:stack', Value: 'Web' }, { Key: 'Name', Value: 'Web-ASG-events' }] }));
-    o.w.autoscaling.notificationConfigurations.push({ groupName: 'b-asg', topicArn: OUR_TOPIC, types: [...ALL_TYPES] });
-    o.sandbox.persist();
+    await o.sandbox.transact((w) => w.autoscaling.notificationConfigurations.push({ groupName: 'b-asg', topicArn: OUR_TOPIC, types: [...ALL_TYPES] }));
     term = new Terminal(`node ${BIN} notify --sandbox ${file}`);
     const list = await term.waitFor(/Wire which groups to Web-ASG-events\?[\s\S]*c-asg/);
     expect(list).toMatch(/b-asg => already configured/);
@@ -367,7 +367,6 @@ describe.skipIf(!canDrive)('the multi-select in a real terminal (tmux, built CLI
     expect(screen).toMatch(/^b-asg\s+.*already configured$/m);
     expect(screen).toMatch(/^c-asg\s+.*\sconfigured$/m);
     expect(screen).toMatch(/1 AWS write\./);
-    forgetWorld(file);
     const w = JSON.parse(readFileSync(file, 'utf8')) as World;
     expect(Object.keys(wiringIn(w))).toEqual(['b-asg', 'c-asg']);
   }, 60_000);

@@ -3,12 +3,10 @@ import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-
 import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 import { importCertificate } from '../helpers/certificates.js';
 
 /** SDK clients on the sandbox file, as another tool (the console, a script) would be. */
 function outsider(file: string) {
-  forgetWorld(file);
   const sandbox = new Sandbox({ file });
   return { sandbox, aws: new AwsClients({ region: sandbox.world.region, sandbox }) };
 }

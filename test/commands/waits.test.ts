@@ -11,7 +11,6 @@ import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import { createRun, stepContext, type Deps } from '../../src/commands/context.js';
 import { validateConfig } from '../../src/config/load.js';
 import { AWS_TYPICAL_SECONDS, instanceRefreshExtra, waitPolicy, type WaitKind } from '../../src/engine/waits.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 import type { World } from '../../src/sandbox/types.js';
 
 const KINDS = Object.keys(AWS_TYPICAL_SECONDS) as WaitKind[];
@@ -39,7 +38,6 @@ describe('wait bounds', () => {
 
   it('ASG_WIZARD_SANDBOX_LATENCY=realistic on a fresh account gets realistic bounds (not the instant profile\'s)', async () => {
     const file = tmpSandboxFile();
-    forgetWorld(file);
     const deps: Deps = { stdout: sink(), stderr: sink() as unknown as NodeJS.WriteStream, env: { ASG_WIZARD_SANDBOX_LATENCY: 'realistic' }, isTTY: false };
     const run = await createRun({ sandbox: file }, deps);
     const ctx = stepContext(run, validateConfig({}), '123456789012');

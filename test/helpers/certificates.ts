@@ -5,7 +5,6 @@
 import { ImportCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 
 export const CERT_PEM = `-----BEGIN CERTIFICATE-----
 MIIBizCCATGgAwIBAgIUOdfvt/fqm20lwoe0/kDNx9YA6kowCgYIKoZIzj0EAwIw
@@ -46,21 +45,17 @@ RRKNtyx4a3RqgGvfYlpp/y7stChl1Zc6VAPLFO26knv+QNBQ2CUGotx7
 
 /** Imports a test certificate into the sandbox account in `file` (as `aws acm import-certificate` would); returns its ARN. */
 export async function importCertificate(file: string, which: 'century' | 'day' = 'century'): Promise<string> {
-  forgetWorld(file);
   const sandbox = new Sandbox({ file });
   const aws = new AwsClients({ region: sandbox.world.region, sandbox });
   const [cert, key] = which === 'day' ? [DAY_CERT_PEM, DAY_KEY_PEM] : [CERT_PEM, KEY_PEM];
   const out = await aws.acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(cert), PrivateKey: Buffer.from(key) }));
-  forgetWorld(file);
   return out.CertificateArn!;
 }
 
 /** Requests a certificate in the sandbox account (it stays pending validation); returns its ARN. */
 export async function requestCertificate(file: string, domain = 'www.example.com'): Promise<string> {
-  forgetWorld(file);
   const sandbox = new Sandbox({ file });
   const aws = new AwsClients({ region: sandbox.world.region, sandbox });
   const out = await aws.acm.send(new RequestCertificateCommand({ DomainName: domain, ValidationMethod: 'DNS' }));
-  forgetWorld(file);
   return out.CertificateArn!;
 }

@@ -1,13 +1,13 @@
 /**
  * Runs the real program (createProgram → parseAsync) against a sandbox file, as a separate
- * process would: the account is re-read from disk at the start of every run.
+ * process would: each run opens the account file afresh (and every Sandbox re-reads the file
+ * when another one changed it).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../../src/cli.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Prompter } from '../../src/prompts/prompter.js';
 
@@ -48,7 +48,6 @@ export interface RunOptions {
 
 /** `asg-wizard ...args --sandbox file`, in-process; never throws. */
 export async function runWizard(file: string, args: string[], o: RunOptions = {}): Promise<RunResult> {
-  forgetWorld(file);
   const stdout = new Capture();
   const stderr = new Capture();
   let sandbox: Sandbox | undefined;

@@ -111,18 +111,18 @@ describe('HTTP to an instance\'s public IP', () => {
     const id = await launch(aws, 't2.micro', WEB, [open]);
     const shut = await launch(aws, 't2.micro', WEB, [other]);
     const ip = (i: string) => sandbox.world.ec2.instances.find((r) => r.id === i)!.publicIp!;
-    expect(sandbox.httpGet(`http://${ip(id)}${USER_DATA_DONE_PATH}`).status).toBe(0);
+    expect((await sandbox.httpGet(`http://${ip(id)}${USER_DATA_DONE_PATH}`)).status).toBe(0);
     advance(TIMES.instancePendingToRunning + 1000);
-    expect(sandbox.httpGet(`http://${ip(id)}${USER_DATA_DONE_PATH}`).body).toMatch(/^Connection refused/);
+    expect((await sandbox.httpGet(`http://${ip(id)}${USER_DATA_DONE_PATH}`)).body).toMatch(/^Connection refused/);
     advance(TIMES.userDataFromBoot);
-    const done = sandbox.httpGet(`http://${ip(id)}${USER_DATA_DONE_PATH}`);
+    const done = await sandbox.httpGet(`http://${ip(id)}${USER_DATA_DONE_PATH}`);
     expect(done.status).toBe(200);
     expect(parseSignal(done.body)).toEqual({ exit: 0 });
-    expect(sandbox.httpGet(`http://${ip(id)}/`).body).toContain(`Instance: ${id}`);
-    const blocked = sandbox.httpGet(`http://${ip(shut)}${USER_DATA_DONE_PATH}`);
+    expect((await sandbox.httpGet(`http://${ip(id)}/`)).body).toContain(`Instance: ${id}`);
+    const blocked = await sandbox.httpGet(`http://${ip(shut)}${USER_DATA_DONE_PATH}`);
     expect(blocked.status).toBe(0);
     expect(blocked.body).toMatch(/do not admit 203\.0\.113\.10 on TCP port 80/);
-    expect(sandbox.httpGet('http://192.0.2.1/').status).toBe(0);
+    expect((await sandbox.httpGet('http://192.0.2.1/')).status).toBe(0);
   });
 
   it('with no web server, the signal serves its own file once done, and nothing else', async () => {
@@ -130,7 +130,7 @@ describe('HTTP to an instance\'s public IP', () => {
     const id = await launch(aws, 't2.micro', NO_WEB, [await callerGroup(aws, sandbox)]);
     const ip = sandbox.world.ec2.instances.find((r) => r.id === id)!.publicIp!;
     advance(TIMES.instancePendingToRunning + TIMES.userDataFromBoot + 1000);
-    expect(parseSignal(sandbox.httpGet(`http://${ip}${USER_DATA_DONE_PATH}`).body)).toEqual({ exit: 0 });
-    expect(sandbox.httpGet(`http://${ip}/`).status).toBe(404);
+    expect(parseSignal((await sandbox.httpGet(`http://${ip}${USER_DATA_DONE_PATH}`)).body)).toEqual({ exit: 0 });
+    expect((await sandbox.httpGet(`http://${ip}/`)).status).toBe(404);
   });
 });

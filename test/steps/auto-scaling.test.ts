@@ -11,7 +11,6 @@ import { CreateLaunchTemplateCommand } from '@aws-sdk/client-ec2';
 import { runWizard, tmpSandboxFile, type RunResult } from '../helpers/run.js';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { forgetWorld } from '../../src/sandbox/store.js';
 import { deliveredTo } from '../../src/sandbox/sns.js';
 import type { World } from '../../src/sandbox/types.js';
 import { parseAnswer } from '../../src/steps/verify.js';
@@ -27,7 +26,6 @@ const asgWrites = (r: RunResult) => r.writes.filter((w) => w.startsWith('AutoSca
 
 /** Sets the desired capacity behind the tool's back, as the console or a scaling policy would. */
 async function setDesired(file: string, desired: number): Promise<void> {
-  forgetWorld(file);
   const sandbox = new Sandbox({ file });
   const clients = new AwsClients({ region: 'ap-northeast-2', sandbox });
   await clients.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'Web-ASG', DesiredCapacity: desired }));
