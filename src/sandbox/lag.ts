@@ -6,7 +6,8 @@
  *
  * They are the sandbox's default in every latency profile, deterministic and kept in the World
  * (another process sees a fresh id as fresh too). In the instant profile a lag lasts the next
- * one or two calls that meet it; in the others a share of AWS's typical duration, scaled. Both
+ * one or two calls that meet it (within AWS's unscaled window); in the others a share of AWS's
+ * typical duration, scaled. Both
  * the count and the share are drawn from a hash of the key and the fault seed, never
  * `Math.random`, so a run repeats exactly. Only a test setting switches them off
  * (`SandboxOptions.consistency: false`, seen by handlers as `ctx.lag === false`).
@@ -52,7 +53,9 @@ export function stillLags(ctx: SimContext, key: string, min: number, max: number
   const e = ctx.world.lag?.[key];
   if (!e) return false;
   if (ctx.scale === 0) {
-    if (e.left <= 0) return false;
+    // Counted in calls, but never longer than AWS's own window: a run that stopped before meeting
+    // its lag does not hand it to a run minutes later.
+    if (e.left <= 0 || ctx.now - e.at > max) return false;
     e.left -= 1;
     return true;
   }

@@ -8,7 +8,7 @@ import { isAwsError, WizardError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
 import type { Instance } from '../aws/ec2-compute.js';
 import { poll } from '../aws/poll.js';
-import { retryWhile } from '../aws/consistency.js';
+import { NOT_YET, retryWhile, untilVisible } from '../aws/consistency.js';
 import type { StepContext } from '../engine/types.js';
 import { stackTags } from './common.js';
 import { waitOpts } from './network.js';
@@ -177,7 +177,10 @@ export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; al
   // retried as often as the run's propagation policy says, for as long as that release may take.
   const policy = { ...ctx.aws.propagation, maxWaitMs: ctx.waits.bound('security-group-released').maxWaitSeconds * 1000 };
   try {
-    await retryWhile(policy, (err) => isAwsError(err, 'DependencyViolation'), () => aws.network.deleteSecurityGroup(sgId));
+    // The group was found a moment ago, so a NotFound may be one made seconds ago not yet seen by
+    // the delete (read-after-create): retried for the propagation window, then taken as gone.
+    await untilVisible(ctx.aws.propagation, [NOT_YET.securityGroup],
+      () => retryWhile(policy, (err) => isAwsError(err, 'DependencyViolation'), () => aws.network.deleteSecurityGroup(sgId)));
   } catch (err) {
     if (!isAwsError(err, 'InvalidGroup.NotFound')) throw err;
   }

@@ -25,11 +25,11 @@ async function setup() {
   const ec2 = new AwsClients({ region: quiet.world.region, sandbox: quiet }).ec2;
   const sandbox = new Sandbox({ file });
   const api = new AwsApi(new AwsClients({ region: sandbox.world.region, sandbox, propagation: scaledPropagation(0) }));
-  const w = sandbox.world;
-  /** As if just created: the next two calls naming it answer its NotFound code. */
-  const fresh = (...keys: string[]) => {
+  /** As if just created: the next two calls naming it answer its NotFound code (a change to the account: a transaction). */
+  const fresh = (...keys: string[]) => sandbox.transact((w) => {
     for (const k of keys) w.lag = { ...w.lag, [k]: { at: Date.now() + w.clock.offsetMs, left: 2 } };
-  };
+  });
+  const w = quiet.world;
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: w.azs[0]!.name }))).Subnet!.SubnetId!;
   const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
@@ -76,7 +76,7 @@ const CASES: [string, string, (c: Ctx) => string[], (c: Ctx) => Promise<unknown>
 describe('adapter calls that may name something just created', () => {
   it.each(CASES)('%s: %s is retried until it is visible', async (_what, command, keys, call) => {
     const c = await setup();
-    c.fresh(...keys(c));
+    await c.fresh(...keys(c));
     await call(c);
     // Two answers "not there" for what the test made new (more where the call itself made something new, an Elastic IP).
     const met = c.sandbox.calls.filter((x) => x.command === command && x.lag === 'consistency');
