@@ -3,15 +3,15 @@
  * 0 done, 1 failed, 2 invalid input (nothing written), 130 interrupted.
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { EXIT, WizardError } from './errors.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
+import { packageFile } from './package-files.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 
 const EXIT_HELP = `
 Exit codes:
@@ -138,7 +138,8 @@ export async function main(argv: string[]): Promise<void> {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    // stderr first: without a terminal there, stdin's stream (~8 ms to make) is never needed.
+    isTTY: !!process.stderr.isTTY && !!process.stdin.isTTY,
   };
   // `asg-wizard status | head`: a reader that stops early is not an error.
   for (const stream of [process.stdout, process.stderr]) {
