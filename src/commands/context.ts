@@ -97,7 +97,7 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   const chalk = new Chalk({ level: colourOn(opts, deps) ? 1 : 0 });
   const prompter = deps.prompter ?? (unattended ? new NonInteractivePrompter() : new InquirerPrompter({ output: deps.stderr }));
   const mode: ProgressMode = opts.json ? 'json' : deps.isTTY && !unattended ? 'spinner' : deps.isTTY ? 'spinner' : 'plain';
-  const progress = new Progress(mode, deps.stderr);
+  const progress = await Progress.create(mode, deps.stderr);
   let sandbox: Sandbox | undefined;
   if (opts.sandbox) {
     const file = typeof opts.sandbox === 'string' ? opts.sandbox : deps.env.ASG_WIZARD_SANDBOX_FILE ?? DEFAULT_SANDBOX_FILE;

@@ -3,7 +3,7 @@
  * (a terminal), plain timestamped lines (CI, no TTY), or one JSON event per line (--json).
  * stdout is never touched here.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora, Options as OraOptions } from 'ora';
 import type { RunObserver } from '../engine/graph.js';
 import type { StepId } from '../engine/types.js';
 
@@ -26,7 +26,19 @@ export class Progress implements RunObserver {
     private readonly mode: ProgressMode,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly now: () => number = Date.now,
+    /** Draws the spinner (ora); without it a spinner-mode Progress shows none. */
+    private readonly makeSpinner?: (options: OraOptions) => Ora,
   ) {}
+
+  /**
+   * A Progress for `mode`. The spinner library is loaded only for a spinner: as it loads, ora's
+   * text-width module builds Unicode-property regular expressions and an Intl.Segmenter
+   * (~60 ms), which a run in CI or with --json need not pay.
+   */
+  static async create(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Promise<Progress> {
+    const makeSpinner = mode === 'spinner' ? (await import('ora')).default : undefined;
+    return new Progress(mode, stream, Date.now, makeSpinner);
+  }
 
   /** A plain message (a step's note, a summary line). */
   info(text: string): void {
@@ -104,7 +116,8 @@ export class Progress implements RunObserver {
       .map((r) => `${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`)
       .join('  ·  ');
     if (!this.spinner) {
-      this.spinner = ora({ text, stream: this.stream, discardStdin: false }).start();
+      if (!this.makeSpinner) return;
+      this.spinner = this.makeSpinner({ text, stream: this.stream, discardStdin: false }).start();
       // Elapsed times tick even while AWS is quiet.
       this.timer = setInterval(() => this.redraw(), 1000);
       this.timer.unref();
