@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run build (after tsc has type-checked): bundles src/cli.ts with everything it imports, the
-// dependencies included, into dist/. Why: Node spends most of a run's start-up finding, reading
+// dependencies included, into dist/ (and the library entries below). Why: Node spends most of a run's start-up finding, reading
 // and compiling modules; one client package alone (@aws-sdk/client-ec2's CommonJS build, every
 // EC2 command in one 2 MB file) cost ~0.6 s. The bundle holds only the commands the code sends,
 // and each `await import()` in the source stays a chunk of its own, loaded when a command runs.
@@ -28,7 +28,8 @@ const LAZY_BUILTINS = ['child_process'];
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { cli: 'src/cli.ts' },
+  // The CLI, and the modules README.md tells users to import from the package (dist/<name>.js).
+  entryPoints: { cli: 'src/cli.ts', 'notifications/classify': 'src/notifications/classify.ts' },
   outdir: OUT,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
