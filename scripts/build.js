@@ -56,7 +56,7 @@ const result = await build({
 
 const problems = await selfLocating(result.metafile);
 if (problems.length) {
-  console.error(`build: bundled dependency code that finds files beside itself, which are not beside it in dist/:\n  ${problems.join('\n  ')}\nList its package in EXTERNAL in scripts/build.js (it is then loaded from node_modules).`);
+  console.error(`build: bundled code that finds files beside itself, which are not beside it in dist/:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 // What each output holds and imports, for test/e2e/bundle.test.ts (not shipped: see "files").
@@ -138,20 +138,24 @@ function lazyBuiltins(names) {
 }
 
 /**
- * Dependency files in the bundle that locate themselves (`__dirname`, `__filename`,
- * `import.meta.url`, `require.resolve`): moved into dist/, they would look for their own files
- * in the wrong place, or throw (an ES module has no `__dirname`). Comments do not count.
+ * Code in the bundle that locates itself (`__dirname`, `__filename`, `import.meta`,
+ * `require.resolve`): moved into dist/, it would look for files in the wrong place, or throw (an
+ * ES module has no `__dirname`). Dependencies go to EXTERNAL; our own code asks packageFile()
+ * (src/package-files.ts, the one module allowed to). Comments do not count.
  */
 async function selfLocating(metafile) {
   const used = new Set();
   for (const output of Object.values(metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) if (bytesInOutput > 0 && /node_modules\/.*\.[cm]?js$/.test(input)) used.add(input);
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) if (bytesInOutput > 0) used.add(input);
   }
   const found = [];
   for (const input of used) {
-    const { code } = await transform(readFileSync(resolve(ROOT, input), 'utf8'), { loader: 'js', minifyWhitespace: true, legalComments: 'none', logLevel: 'silent' });
+    const dependency = /node_modules\/.*\.[cm]?js$/.test(input);
+    if (!dependency && !(input.startsWith('src/') && input !== 'src/package-files.ts')) continue;
+    const source = readFileSync(resolve(ROOT, input), 'utf8');
+    const { code } = await transform(source, { loader: dependency ? 'js' : 'ts', minifyWhitespace: true, legalComments: 'none', logLevel: 'silent' });
     const hit = /\b__dirname\b|\b__filename\b|\bimport\.meta\b|\brequire\.resolve\b/.exec(code);
-    if (hit) found.push(`${relative(ROOT, resolve(ROOT, input))} (${hit[0]})`);
+    if (hit) found.push(`${input} (${hit[0]}): ${dependency ? 'list its package in EXTERNAL in scripts/build.js (it is then loaded from node_modules)' : "use packageFile() from src/package-files.ts"}`);
   }
   return found;
 }
