@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npm run build (after tsc has type-checked): bundles src/cli.ts with everything it imports, the
-// dependencies included, into dist/ (and the library entries below). Why: Node spends most of a run's start-up finding, reading
-// and compiling modules; one client package alone (@aws-sdk/client-ec2's CommonJS build, every
-// EC2 command in one 2 MB file) cost ~0.6 s. The bundle holds only the commands the code sends,
-// and each `await import()` in the source stays a chunk of its own, loaded when a command runs.
+// dependencies included, into dist/ (with the library entries below). Why: Node spent most of a
+// run's start-up finding, reading and compiling modules; one client package alone
+// (@aws-sdk/client-ec2's CommonJS build, every EC2 command in one 2 MB file) cost ~0.6 s. The
+// bundle holds only the commands the code sends, and each `await import()` in the source stays
+// a chunk of its own, loaded when a command runs.
 import { build, transform } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = resolve(ROOT, 'dist');
