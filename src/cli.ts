@@ -5,16 +5,16 @@
 // First, before anything that may load the AWS SDK: its Node-version notice stays off.
 import './sdk-notice.js';
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { EXIT, WizardError, clip } from './errors.js';
 import type { Deps, GlobalOptions } from './commands/context.js';
 import type { Progress } from './ui/progress.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
+import { packageFile } from './package-files.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 
 const EXIT_HELP = `
 Exit codes:
@@ -178,7 +178,8 @@ export async function main(argv: string[]): Promise<void> {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    // stderr first: without a terminal there, stdin's stream (~8 ms to make) is never needed.
+    isTTY: !!process.stderr.isTTY && !!process.stdin.isTTY,
     onProgress: (p) => (progress = p),
   };
   surviveClosedStream(process.stdout);

@@ -126,7 +126,7 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   const colour = colourOn(opts, deps);
   const chalk = new Chalk({ level: colour ? 1 : 0 });
   const mode: ProgressMode = opts.json ? 'json' : canDraw(deps) ? 'spinner' : 'plain';
-  const progress = new Progress(mode, deps.stderr, { colour });
+  const progress = await Progress.create(mode, deps.stderr, { colour });
   deps.onProgress?.(progress);
   const sandbox = openSandbox(opts, deps, configRegion);
   if (!sandbox && opts.endpointUrl !== undefined) checkEndpointUrl(opts.endpointUrl);

@@ -4,7 +4,6 @@
  * --non-interactive) takes each question's default and collects the questions that have none,
  * so one error can name every missing flag. The engine never touches stdin.
  */
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import { AbortError, MissingInputError } from '../errors.js';
 import { flagFor } from '../config/flags.js';
 
@@ -63,9 +62,11 @@ export class InquirerPrompter implements Prompter {
   readonly interactive = true;
   constructor(private readonly context: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = { output: process.stderr }) {}
 
-  private async ask<T>(run: () => Promise<T>): Promise<T> {
+  // Loaded at the first question: runs that never prompt (CI, --yes, plan) skip inquirer's start-up.
+  private async ask<T>(run: (prompts: typeof import('./inquirer.js')) => Promise<T>): Promise<T> {
+    const prompts = await import('./inquirer.js');
     try {
-      return await run();
+      return await run(prompts);
     } catch (err) {
       if (isExitPrompt(err)) throw new AbortError('interrupted: nothing more was asked or done');
       throw err;
@@ -73,20 +74,20 @@ export class InquirerPrompter implements Prompter {
   }
 
   input(q: InputQuestion): Promise<string> {
-    return this.ask(() =>
+    return this.ask(({ input }) =>
       input({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) }, this.context as never),
     );
   }
   confirm(q: ConfirmQuestion): Promise<boolean> {
-    return this.ask(() => confirm({ message: q.message, default: q.default }, this.context as never));
+    return this.ask(({ confirm }) => confirm({ message: q.message, default: q.default }, this.context as never));
   }
   select<T>(q: SelectQuestion<T>): Promise<T> {
-    return this.ask(() =>
+    return this.ask(({ select }) =>
       select<T>({ message: q.message, choices: q.choices, ...(q.default !== undefined ? { default: q.default } : {}), pageSize: 12 }, this.context as never),
     );
   }
   checkbox<T>(q: CheckboxQuestion<T>): Promise<T[]> {
-    return this.ask(() =>
+    return this.ask(({ checkbox }) =>
       checkbox<T>({
         message: q.message, choices: q.choices, pageSize: 12,
         ...(q.validate ? { validate: (items: readonly { value: T }[]) => q.validate!(items.map((i) => i.value)) } : {}),

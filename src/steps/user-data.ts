@@ -8,18 +8,16 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { StackConfig } from '../config/schema.js';
 import { USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH, wrapUserData } from '../contract/user-data.js';
+import { packageFile } from '../package-files.js';
 
 export { USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH };
 
 /** EC2 takes at most 16 KB of user data (before base64). */
 export const USER_DATA_MAX_BYTES = 16_384;
 
-// From src/steps/ (vitest) and dist/steps/ (the package) alike, the package root is two up.
-const SHIPPED = new URL('../../assets/user-data.sh', import.meta.url);
-
 /** The shipped user data, as the package carries it. */
 export function shippedUserData(): string {
-  return readFileSync(SHIPPED, 'utf8');
+  return readFileSync(packageFile('assets/user-data.sh'), 'utf8');
 }
 
 function readUserDataFile(file: string): string {

@@ -3,7 +3,7 @@
  * (a terminal), plain timestamped lines (CI, no TTY), or one JSON event per line (--json).
  * stdout is never touched here.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora, Options as OraOptions } from 'ora';
 import type { RunObserver } from '../engine/graph.js';
 import type { StepId } from '../engine/types.js';
 
@@ -57,9 +57,21 @@ export class Progress implements RunObserver {
     private readonly mode: ProgressMode,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     options: ProgressOptions = {},
+    /** Draws the spinner (ora); without it a spinner-mode Progress shows none. */
+    private readonly makeSpinner?: (options: OraOptions) => Ora,
   ) {
     this.now = options.now ?? Date.now;
     this.colour = options.colour ?? true;
+  }
+
+  /**
+   * A Progress for `mode`. The spinner library is loaded only for a spinner: as it loads, ora's
+   * text-width module builds Unicode-property regular expressions and an Intl.Segmenter
+   * (~60 ms), which a run in CI or with --json need not pay.
+   */
+  static async create(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr, options: ProgressOptions = {}): Promise<Progress> {
+    const makeSpinner = mode === 'spinner' ? (await import('ora')).default : undefined;
+    return new Progress(mode, stream, options, makeSpinner);
   }
 
   /** A plain message (a step's note, a summary line). */
@@ -151,8 +163,9 @@ export class Progress implements RunObserver {
       .map((r) => `${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`)
       .join('  ·  ');
     if (!this.spinner) {
+      if (!this.makeSpinner) return;
       assumeWidth(this.stream);
-      this.spinner = ora({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false }).start();
+      this.spinner = this.makeSpinner({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false }).start();
       // Elapsed times tick even while AWS is quiet.
       this.timer = setInterval(() => this.redraw(), 1000);
       this.timer.unref();
