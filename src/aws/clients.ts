@@ -14,7 +14,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { ACMClient } from '@aws-sdk/client-acm';
 import type { Pluggable } from '@smithy/types';
 import type { Sandbox } from '../sandbox/index.js';
-import { isMutating } from '../sandbox/index.js';
+import { isMutating } from '../contract/aws-calls.js';
 import type { PropagationPolicy } from './consistency.js';
 import { UnimplementedOperationError } from '../errors.js';
 import { unimplementedAnswer } from './unimplemented.js';

@@ -10,23 +10,7 @@ import {
   InvalidArnException, ResourceInUseException, ResourceNotFoundException, ValidationException,
 } from '@aws-sdk/client-acm';
 import { modeledError } from './errors.js';
-import type { ServiceSim, SimContext, Tag, World } from './types.js';
-
-/** An ACM certificate: requested (pending validation until DNS or e-mail says so) or imported. */
-export interface CertificateRecord {
-  arn: string;
-  domainName: string;
-  subjectAlternativeNames: string[];
-  type: 'AMAZON_ISSUED' | 'IMPORTED';
-  createdAt: number;
-  /** Imported: when it stops being valid (EXPIRED after). */
-  notAfter?: number;
-  notBefore?: number;
-  /** Requested: the client's idempotency token, for a retried request. */
-  idempotencyToken?: string;
-  tags: Tag[];
-}
-
+import type { CertificateRecord, ServiceSim, SimContext, Tag, World } from './types.js';
 
 /** AWS gives up on a certificate's validation after 72 hours (not scaled: a fixed rule, not a latency). */
 const VALIDATION_TIMEOUT_MS = 72 * 3_600_000;

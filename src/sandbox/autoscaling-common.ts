@@ -1,6 +1,7 @@
 /**
  * What the Auto Scaling files share: ids and ARNs shaped as AWS's, group look-up, paging,
- * launch template resolution, scaling activities and the SNS notifications that report them.
+ * launch template resolution, scaling activities and the SNS notifications that report them,
+ * and the look-ups a tick builds once (`ReconcileEnv`).
  */
 import { InvalidNextToken } from '@aws-sdk/client-auto-scaling';
 import { asgError, modeledError } from './errors.js';
@@ -9,10 +10,14 @@ import { publishToTopic } from './sns.js';
 import { TIMES } from './timings.js';
 import type {
   AutoScalingGroupRecord,
+  InstanceRecord,
   LaunchTemplateRecord,
   LaunchTemplateVersionRecord,
   ScalingActivityRecord,
+  ScalingPolicyRecord,
+  ScheduledActionRecord,
   SimContext,
+  TargetGroupRecord,
   World,
 } from './types.js';
 
@@ -245,4 +250,40 @@ export function changeDesired(ctx: SimContext, g: AutoScalingGroupRecord, desire
   g.capacityCause = cause;
   delete g.replaceCause;
   g.capacityCheckAt = ctx.now + ctx.duration(TIMES.autoScalingReaction);
+}
+
+/** Look-ups built once per tick, only when something needs them. */
+export interface ReconcileEnv {
+  instance(id: string): InstanceRecord | undefined;
+  targetGroup(arn: string): TargetGroupRecord | undefined;
+  policies(group: string): ScalingPolicyRecord[];
+  scheduled(group: string): ScheduledActionRecord[];
+}
+
+function lazyIndex<T>(list: () => T[], key: (x: T) => string): (k: string) => T[] {
+  let map: Map<string, T[]> | undefined;
+  return (k) => {
+    if (!map) {
+      map = new Map();
+      for (const x of list()) {
+        const arr = map.get(key(x));
+        if (arr) arr.push(x);
+        else map.set(key(x), [x]);
+      }
+    }
+    return map.get(k) ?? [];
+  };
+}
+
+/** The tick's look-ups; handlers that start a termination build one too. */
+export function makeEnv(ctx: SimContext): ReconcileEnv {
+  const w = ctx.world;
+  const inst = lazyIndex(() => w.ec2.instances, (i) => i.id);
+  const tgs = lazyIndex(() => w.elbv2.targetGroups, (t) => t.arn);
+  return {
+    instance: (id) => inst(id)[0],
+    targetGroup: (arn) => tgs(arn)[0],
+    policies: lazyIndex(() => w.autoscaling.policies, (p) => p.groupName),
+    scheduled: lazyIndex(() => w.autoscaling.scheduledActions, (a) => a.groupName),
+  };
 }

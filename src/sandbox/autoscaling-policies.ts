@@ -5,9 +5,8 @@
 import { LimitExceededFault } from '@aws-sdk/client-auto-scaling';
 import { modeledError } from './errors.js';
 import type { AutoScalingGroupRecord, Handler, ScalingPolicyRecord, ScheduledActionRecord, SimContext } from './types.js';
-import type { ReconcileEnv } from './autoscaling-reconcile.js';
 import {
-  atTime, changeDesired, findGroup, liveGroup, paginate, policyArn, requireString, scheduledActionArn, uuid, validation,
+  atTime, changeDesired, findGroup, liveGroup, paginate, policyArn, requireString, scheduledActionArn, uuid, validation, type ReconcileEnv,
 } from './autoscaling-common.js';
 
 const POLICY_TYPES = ['SimpleScaling', 'StepScaling', 'TargetTrackingScaling', 'PredictiveScaling'] as const;

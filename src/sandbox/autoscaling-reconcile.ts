@@ -11,57 +11,20 @@ import type {
   AutoScalingGroupRecord,
   InstanceRecord,
   ScalingActivityRecord,
-  ScalingPolicyRecord,
-  ScheduledActionRecord,
   SimContext,
   SubnetRecord,
   Tag,
-  TargetGroupRecord,
 } from './types.js';
 import { instanceState, launchInstance, terminateInstance, type LaunchOptions } from './instance-model.js';
 import { targetHealth } from './target-health.js';
-import { activeInstances, addActivity, atTime, findActivity, notifyActivity, resolveTemplate, type ResolvedTemplate } from './autoscaling-common.js';
+import {
+  activeInstances, addActivity, atTime, findActivity, makeEnv, notifyActivity, resolveTemplate, type ReconcileEnv, type ResolvedTemplate,
+} from './autoscaling-common.js';
 import { refreshStep } from './autoscaling-refresh.js';
 import { evaluateTargetTracking, runScheduledActions } from './autoscaling-policies.js';
 
 /** Back-off between failed launch attempts (AWS retries a failing launch every few seconds at first). */
 const LAUNCH_RETRY_MS = 10_000;
-
-/** Look-ups built once per tick, only when something needs them. */
-export interface ReconcileEnv {
-  instance(id: string): InstanceRecord | undefined;
-  targetGroup(arn: string): TargetGroupRecord | undefined;
-  policies(group: string): ScalingPolicyRecord[];
-  scheduled(group: string): ScheduledActionRecord[];
-}
-
-function lazyIndex<T>(list: () => T[], key: (x: T) => string): (k: string) => T[] {
-  let map: Map<string, T[]> | undefined;
-  return (k) => {
-    if (!map) {
-      map = new Map();
-      for (const x of list()) {
-        const arr = map.get(key(x));
-        if (arr) arr.push(x);
-        else map.set(key(x), [x]);
-      }
-    }
-    return map.get(k) ?? [];
-  };
-}
-
-/** The tick's look-ups; handlers that start a termination build one too. */
-export function makeEnv(ctx: SimContext): ReconcileEnv {
-  const w = ctx.world;
-  const inst = lazyIndex(() => w.ec2.instances, (i) => i.id);
-  const tgs = lazyIndex(() => w.elbv2.targetGroups, (t) => t.arn);
-  return {
-    instance: (id) => inst(id)[0],
-    targetGroup: (arn) => tgs(arn)[0],
-    policies: lazyIndex(() => w.autoscaling.policies, (p) => p.groupName),
-    scheduled: lazyIndex(() => w.autoscaling.scheduledActions, (a) => a.groupName),
-  };
-}
 
 /** The Auto Scaling tick: every group, one pass. */
 export function reconcile(ctx: SimContext): void {

@@ -13,10 +13,10 @@ import {
 import { modeledError } from './errors.js';
 import type { AsgInstanceRecord, AutoScalingGroupRecord, Handler, ServiceSim, SimContext } from './types.js';
 import {
-  activityOutput, atTime, changeDesired, findGroup, groupArn, liveGroup, paginate, requireString, resolveTemplate, validation,
+  activityOutput, atTime, changeDesired, findGroup, groupArn, liveGroup, makeEnv, paginate, requireString, resolveTemplate, validation,
   type TemplateSpec,
 } from './autoscaling-common.js';
-import { makeEnv, reconcile, startTermination } from './autoscaling-reconcile.js';
+import { reconcile, startTermination } from './autoscaling-reconcile.js';
 import { checkTags, configHandlers, tagDescriptions } from './autoscaling-config.js';
 import { policyHandlers } from './autoscaling-policies.js';
 import { refreshHandlers } from './autoscaling-refresh.js';

@@ -13,6 +13,7 @@
 import { makeContext } from './store.js';
 import { instanceServesHttp, instanceState, userDataSignal } from './instance-model.js';
 import { signalLine, USER_DATA_DONE_PATH } from '../contract/user-data.js';
+import { instancePage, LOAD_ENDPOINT, loadAccepted, readLoadSeconds } from '../contract/web-server.js';
 import { targetHealth, type TargetHealth } from './target-health.js';
 import type { InstanceRecord, LoadBalancerRecord, SimContext, TargetGroupRecord, TargetRecord, World } from './types.js';
 import { ipInCidr, liveLoadBalancers } from './elbv2-common.js';
@@ -28,9 +29,6 @@ export interface SandboxHttpResponse {
   az?: string;
 }
 
-/** Longest `/load?seconds=N` a request may ask for (the lab's endpoint caps it too). */
-const MAX_BURN_SECONDS = 3600;
-
 /** Whether one of the load balancer's groups admits `ip` on TCP `port` (a network one without groups admits all). */
 function admitsCaller(world: World, lb: LoadBalancerRecord, ip: string, port: number): boolean {
   if (lb.securityGroupIds.length === 0) return lb.type === 'network';
@@ -44,17 +42,6 @@ function groupsAdmit(world: World, groupIds: string[], ip: string, port: number)
     const portOk = r.ipProtocol === '-1' || (r.ipProtocol === 'tcp' && (r.fromPort ?? 0) <= port && port <= (r.toPort ?? 65535));
     return portOk && !!r.cidrIpv4 && ipInCidr(ip, r.cidrIpv4);
   }));
-}
-
-/** The page the lab's user data serves: which instance, in which AZ, answered. */
-export function instancePage(instance: InstanceRecord): string {
-  return [
-    '<html><head><title>asg-wizard</title></head><body>',
-    '<h1>asg-wizard</h1>',
-    `<p>Instance: ${instance.id}</p>`,
-    `<p>Availability Zone: ${instance.az}</p>`,
-    '</body></html>',
-  ].join('\n');
 }
 
 type Candidate = { tg: TargetGroupRecord; target: TargetRecord; health: TargetHealth };
@@ -77,23 +64,34 @@ function pickTarget(ctx: SimContext, lb: LoadBalancerRecord, tgs: TargetGroupRec
   return pool[n % pool.length];
 }
 
+/**
+ * What the lab's web server (`assets/user-data.sh`) on `instance` answers to `u`: its page, the
+ * load endpoint, the completion signal's file in its root, else Apache's 404.
+ */
+function webServer(ctx: SimContext, instance: InstanceRecord, u: URL): SandboxHttpResponse {
+  const who = { instanceId: instance.id, az: instance.az };
+  if (u.pathname === USER_DATA_DONE_PATH) {
+    // The signal writes its file into the web server's root.
+    const signal = userDataSignal(ctx, instance);
+    return signal ? { status: 200, body: `${signalLine(signal.exit ?? '-')}\n`, ...who } : { status: 404, body: '404 Not Found', ...who };
+  }
+  if (u.pathname === '/' || u.pathname === '/index.php') return { status: 200, body: instancePage(who), ...who };
+  if (u.pathname === LOAD_ENDPOINT.path || u.pathname === '/load.php') {
+    const load = readLoadSeconds(u.searchParams.get(LOAD_ENDPOINT.param));
+    if ('status' in load) return { ...load, ...who };
+    // Real seconds on the sandbox clock (not scaled): the caller asked for that much load.
+    instance.cpuBurnUntil = Math.max(instance.cpuBurnUntil ?? 0, ctx.now + load.seconds * 1000);
+    return { status: 200, body: loadAccepted(load.seconds), ...who };
+  }
+  return { status: 404, body: '404 Not Found', ...who };
+}
+
 /** What the chosen target answers to `url`. */
 function serve(ctx: SimContext, picked: Candidate, url: URL): SandboxHttpResponse {
   const instance = ctx.world.ec2.instances.find((i) => i.id === picked.target.id);
   if (picked.health.Reason === 'Target.Timeout') return { status: 504, body: '504 Gateway Time-out' };
   if (!instance || !instanceServesHttp(ctx, instance)) return { status: 502, body: '502 Bad Gateway' };
-  const who = { instanceId: instance.id, az: instance.az };
-  if (url.pathname === '/load') {
-    const raw = url.searchParams.get('seconds') ?? '60';
-    const seconds = Number(raw);
-    if (!/^\d+$/.test(raw) || seconds < 1 || seconds > MAX_BURN_SECONDS) {
-      return { status: 400, body: `seconds must be a whole number from 1 to ${MAX_BURN_SECONDS}`, ...who };
-    }
-    // Real seconds on the sandbox clock (not scaled): the caller asked for that much load.
-    instance.cpuBurnUntil = Math.max(instance.cpuBurnUntil ?? 0, ctx.now + seconds * 1000);
-    return { status: 200, body: `burning CPU for ${seconds} s`, ...who };
-  }
-  return { status: 200, body: instancePage(instance), ...who };
+  return webServer(ctx, instance, url);
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -110,15 +108,10 @@ function getFromInstance(ctx: SimContext, host: string, u: URL): SandboxHttpResp
     return { status: 0, body: `Connection timed out: the security groups of ${rec.id} do not admit ${w.callerIp} on TCP port ${port}` };
   }
   if (port !== 80 || u.protocol !== 'http:') return { status: 0, body: `Connection refused: nothing listens on ${host}:${port}` };
+  if (instanceServesHttp(ctx, rec)) return webServer(ctx, rec, u);
   const who = { instanceId: rec.id, az: rec.az };
   const signal = userDataSignal(ctx, rec);
   const donePage = signal ? `${signalLine(signal.exit ?? '-')}\n` : undefined;
-  if (instanceServesHttp(ctx, rec)) {
-    // The signal writes its file into the web server's root.
-    if (u.pathname === USER_DATA_DONE_PATH) return donePage ? { status: 200, body: donePage, ...who } : { status: 404, body: '404 Not Found', ...who };
-    if (u.pathname === '/' || u.pathname === '/index.php') return { status: 200, body: instancePage(rec), ...who };
-    return { status: 404, body: '404 Not Found', ...who };
-  }
   // No web server: once finished, the signal serves its own file (python3 -m http.server).
   if (donePage) return u.pathname === USER_DATA_DONE_PATH ? { status: 200, body: donePage, ...who } : { status: 404, body: 'Error response: 404 File not found', ...who };
   return { status: 0, body: `Connection refused: nothing listens on ${host}:80 yet` };

@@ -23,6 +23,7 @@ import { iamSim } from './iam.js';
 import { acmSim } from './acm.js';
 import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
 import { EMULATORS, lacks, notFoundPagePlugin, type Emulator } from './emulate.js';
+import { isMutating } from '../contract/aws-calls.js';
 
 export type { SandboxHttpResponse } from './http.js';
 
@@ -34,12 +35,6 @@ const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim
 export const DEFAULT_SANDBOX_FILE = join(homedir(), '.asg-wizard', 'sandbox.json');
 
 const CALL_LOG_CAP = 2000;
-const READ_PREFIXES = /^(Describe|List|Get)/;
-
-/** True for a command that changes something in AWS (everything but Describe/List/Get). */
-export function isMutating(command: string): boolean {
-  return !READ_PREFIXES.test(command);
-}
 
 export interface SandboxOptions {
   /** The account file; default `~/.asg-wizard/sandbox.json`. */

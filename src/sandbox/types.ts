@@ -11,10 +11,6 @@
  * world as it would be by then.
  */
 
-import type { CertificateRecord } from './acm.js';
-
-export type { CertificateRecord } from './acm.js';
-
 export type Tag = { Key: string; Value: string };
 
 export interface VpcRecord {
@@ -530,6 +526,21 @@ export interface World {
   lag?: Record<string, LagEntry>;
   /** Local and Wavelength Zones beside the AZs (`ec2-zones.ts`). Absent in older files: seeded on first use. */
   otherZones?: ZoneRecord[];
+}
+
+/** An ACM certificate: requested (pending validation until DNS or e-mail says so) or imported. */
+export interface CertificateRecord {
+  arn: string;
+  domainName: string;
+  subjectAlternativeNames: string[];
+  type: 'AMAZON_ISSUED' | 'IMPORTED';
+  createdAt: number;
+  /** Imported: when it stops being valid (EXPIRED after). */
+  notAfter?: number;
+  notBefore?: number;
+  /** Requested: the client's idempotency token, for a retried request. */
+  idempotencyToken?: string;
+  tags: Tag[];
 }
 
 /** A zone that is not an availability zone: a Local Zone or a Wavelength Zone. */

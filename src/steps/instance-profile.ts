@@ -1,7 +1,8 @@
 /**
- * Session Manager access (optional: --session-manager): the role `<stack>-SSM-Role` that EC2
- * may assume, with the AWS managed policy AmazonSSMManagedInstanceCore, and an instance profile
- * of the same name holding it, for the launch template to give the instances.
+ * Session Manager access (optional: --session-manager, a shell through AWS Systems Manager in
+ * place of SSH): the role `<stack>-SSM-Role` that EC2 may assume, with the AWS managed policy
+ * AmazonSSMManagedInstanceCore, and an instance profile of the same name holding it, for the
+ * launch template to give the instances.
  *
  * IAM is eventually consistent: a profile made seconds ago is still refused by RunInstances /
  * CreateAutoScalingGroup ("Invalid IAM Instance Profile ARN") for ~10–40 s, so the Auto Scaling

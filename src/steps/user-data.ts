@@ -1,7 +1,7 @@
 /**
  * The bake's user data: the lab's LAMP install shipped in `assets/user-data.sh` (or the user's
  * `--user-data` file), with the product's own completion signal added to whatever it is (and a
- * monitoring agent's install, `--monitoring-command`, seed 000, run once the user data has
+ * monitoring vendor's agent install, `--monitoring-command`, run once the user data has
  * succeeded), so the bake knows when — and whether — all of it ran. See `contract/user-data.ts`.
  */
 import { readFileSync } from 'node:fs';

@@ -11,6 +11,7 @@ import { known } from '../engine/refs.js';
 import { WizardError } from '../errors.js';
 import type { VerifyOut } from './outputs.js';
 import { defineStep } from './common.js';
+import { parseInstancePage } from '../contract/web-server.js';
 
 export interface VerifyFound {
   /** Target health as found before the run (shown by nothing; read so a plan costs what status costs). */
@@ -20,14 +21,6 @@ export interface VerifyFound {
 /** How many GETs: enough for a round-robin to reach every healthy target twice, within bounds. */
 const MIN_GETS = 4;
 const MAX_GETS = 8;
-
-/** Which instance and AZ a page names ("Instance: i-…", "Instance ID i-…", "Availability Zone: ap-…-2a"), tags and all. */
-export function parseAnswer(body: string): { instanceId?: string; az?: string } {
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ');
-  const id = /Instance(?:[\s_-]*Id)?\s*[:=]?\s*(i-[0-9a-f]{8,17})\b/i.exec(text)?.[1] ?? /\b(i-[0-9a-f]{17}|i-[0-9a-f]{8})\b/.exec(text)?.[1];
-  const az = /Availability[\s_-]*Zone\s*[:=]?\s*([a-z]{2}(?:-[a-z]+)+-\d+[a-z])\b/i.exec(text)?.[1] ?? /\b([a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b/.exec(text)?.[1];
-  return { ...(id ? { instanceId: id } : {}), ...(az ? { az } : {}) };
-}
 
 /** Waits until the group's targets are healthy in as many AZs as it can be (two, or fewer for a group of one). */
 async function waitForHealthyTargets(ctx: StepContext, groupName: string, tgArn: string): Promise<number> {
@@ -75,7 +68,7 @@ export const verifyStep = defineStep<'verify', 'auto-scaling' | 'load-balancer',
     for (let i = 1; i <= count; i++) {
       ctx.progress.update(`GET ${lb.url} (${i}/${count})`);
       const res = await ctx.web.get(lb.url);
-      answers.push({ status: res.status, ...(res.status === 200 ? parseAnswer(res.body) : {}) });
+      answers.push({ status: res.status, ...(res.status === 200 ? parseInstancePage(res.body) : {}) });
     }
     if (!answers.some((a) => a.status === 200)) {
       const last = answers[answers.length - 1]!;

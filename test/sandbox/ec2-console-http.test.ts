@@ -119,6 +119,10 @@ describe('HTTP to an instance\'s public IP', () => {
     expect(done.status).toBe(200);
     expect(parseSignal(done.body)).toEqual({ exit: 0 });
     expect((await sandbox.httpGet(`http://${ip(id)}/`)).body).toContain(`Instance: ${id}`);
+    // The same web server as behind the load balancer: /load works here too, other paths are 404.
+    expect(await sandbox.httpGet(`http://${ip(id)}/load?seconds=30`)).toMatchObject({ status: 200, body: 'burning CPU for 30 s\n', instanceId: id });
+    expect(sandbox.world.ec2.instances.find((r) => r.id === id)!.cpuBurnUntil).toBeGreaterThan(Date.now());
+    expect((await sandbox.httpGet(`http://${ip(id)}/no-such-page`)).status).toBe(404);
     const blocked = await sandbox.httpGet(`http://${ip(shut)}${USER_DATA_DONE_PATH}`);
     expect(blocked.status).toBe(0);
     expect(blocked.body).toMatch(/do not admit 203\.0\.113\.10 on TCP port 80/);

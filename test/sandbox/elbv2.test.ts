@@ -377,9 +377,14 @@ describe('sandboxHttpGet', () => {
     expect(answers[0]!.body).toContain(`<p>Availability Zone: ${subnets[0]!.az}</p>`);
 
     const load = sandboxHttpGetWorld(w, `${url}load?seconds=120`);
-    expect(load).toMatchObject({ status: 200, body: 'burning CPU for 120 s' });
+    expect(load).toMatchObject({ status: 200, body: 'burning CPU for 120 s\n' });
     const burning = w.ec2.instances.find((i) => i.id === load.instanceId)!;
     expect(burning.cpuBurnUntil).toBeGreaterThan(Date.now() + 100_000);
+    // The lab's web server: its bounds on /load, and Apache's 404 for what it does not serve.
+    const tooLong = sandboxHttpGetWorld(w, `${url}load?seconds=3601`);
+    expect(tooLong).toMatchObject({ status: 400, body: 'seconds must be a whole number from 1 to 3600\n' });
+    expect(w.ec2.instances.find((i) => i.id === tooLong.instanceId)!.cpuBurnUntil ?? 0).toBeLessThan(Date.now() + 3_000_000);
+    expect(sandboxHttpGetWorld(w, `${url}no-such-page`)).toMatchObject({ status: 404 });
   });
 
   it('does not answer while the load balancer is provisioning', async () => {

@@ -13,8 +13,6 @@ import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
 import { deliveredTo } from '../../src/sandbox/sns.js';
 import type { World } from '../../src/sandbox/types.js';
-import { parseAnswer } from '../../src/steps/verify.js';
-import { instancePage } from '../../src/sandbox/http.js';
 
 const world = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as World;
 const group = (w: World) => w.autoscaling.groups.find((g) => g.name === 'Web-ASG')!;
@@ -288,20 +286,6 @@ describe('an interrupted run', () => {
     const topic = w.sns.topics.find((t) => t.name === 'Web-ASG-events')!;
     expect(deliveredTo(w, topic.arn).filter((m) => m.json?.Event === 'autoscaling:EC2_INSTANCE_LAUNCH')).toHaveLength(2);
   }, 120_000);
-});
-
-describe('verify parses the page', () => {
-  it.each([
-    [instancePage({ id: 'i-0123456789abcdef0', az: 'ap-northeast-2a' } as never), 'i-0123456789abcdef0', 'ap-northeast-2a'],
-    ['<tr><td>Instance ID</td><td>i-0abcdef1234567890</td></tr><tr><td>Availability Zone</td><td>us-east-1b</td></tr>', 'i-0abcdef1234567890', 'us-east-1b'],
-    ['<p>InstanceId: i-12345678</p> Availability&nbsp;Zone: eu-west-3c', 'i-12345678', 'eu-west-3c'],
-  ])('%#', (html, id, az) => {
-    expect(parseAnswer(html)).toEqual({ instanceId: id, az });
-  });
-
-  it('an unrelated page yields nothing', () => {
-    expect(parseAnswer('<h1>It works!</h1>')).toEqual({});
-  });
 });
 
 describe('target tracking on ALB requests per target', () => {
