@@ -121,7 +121,7 @@ describe('planDocument (plan --json)', () => {
     expect(doc.rows).toHaveLength(6);
     for (const row of doc.rows) {
       for (const k of ['action', 'type', 'name', 'id', 'changes']) expect(row).toHaveProperty(k);
-      for (const k of Object.keys(row)) expect(['action', 'type', 'name', 'id', 'changes', 'step', 'detail', 'reason']).toContain(k);
+      for (const k of Object.keys(row)) expect(['action', 'type', 'name', 'id', 'changes', 'key', 'step', 'detail', 'reason']).toContain(k);
       for (const c of row.changes) expect(Object.keys(c).sort()).toEqual(['field', 'from', 'to']);
     }
     expect(doc.rows.map((r) => [r.action, r.type, r.name, r.id])).toEqual([
