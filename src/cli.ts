@@ -12,9 +12,9 @@ import type { Progress } from './ui/progress.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
-import { packageFile } from './package-files.js';
+import { packageVersion } from './package-files.js';
 
-const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
+const version = packageVersion();
 
 const EXIT_HELP = `
 Exit codes:
@@ -66,6 +66,7 @@ export function createProgram(deps: Deps): Command {
     .description('build or update the whole stack, each step detected first and reused if present')
     .option('--dry-run', 'show the plan and change nothing (same as plan)')
     .option('--no-verify', 'skip the last check that the URL answers (an emulator\'s load balancer has no address)')
+    .option('--plan <file>', 'apply exactly the plan saved by plan --out FILE (refused if AWS changed since)')
     .action(async (_opts, cmd: Command) => {
       // Loaded on use: the SDK clients cost a second of start-up that --help and --version need not pay.
       const { upCommand } = await import('./commands/up.js');
@@ -75,6 +76,7 @@ export function createProgram(deps: Deps): Command {
   addStackOptions(program.command('plan'))
     .description('show what up would do (create / reuse / update / adopt / conflict); writes nothing, never prompts')
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes pending, 1 on error (as Terraform)')
+    .option('--out <file>', 'save the plan (plain JSON, no secrets) for up --plan FILE to apply exactly')
     .action(async (_opts, cmd: Command) => {
       const { upCommand } = await import('./commands/up.js');
       exitCode = await upCommand(globals(cmd), globals(cmd), deps, 'plan');

@@ -3,7 +3,7 @@
  * this module runs: src/ under vitest, or a chunk of the bundle in dist/, at a depth the bundler
  * chooses — so never by a fixed number of `../`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 let root: URL | undefined;
 
@@ -19,4 +19,9 @@ export function packageFile(path: string): URL {
     root = dir;
   }
   return new URL(path, root);
+}
+
+/** The package's version (package.json). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }

@@ -32,12 +32,16 @@ export interface ClientOptions {
   endpointLabel?: string;
   /** Told once per operation that the endpoint does not implement a read (taken as "nothing there"). */
   onWarning?: (text: string) => void;
+  /** The plan row being applied when a write is sent (the engine's), recorded with the write. */
+  currentRow?: () => string | undefined;
 }
 
 /** A mutating call this run sent: its service and command (`EC2 CreateVpc`). */
 export interface WriteRecord {
   service: string;
   command: string;
+  /** The key of the plan row being applied when it was sent, if any. */
+  row?: string;
 }
 
 type AnyClient = { middlewareStack: { use(p: Pluggable<any, any>): void } };
@@ -156,7 +160,8 @@ export class AwsClients {
           (next, context) => async (args: any) => {
             const command = String(context.commandName ?? '').replace(/Command$/, '');
             if (isMutating(command)) {
-              this.writes.push({ service: String(context.clientName ?? '').replace(/Client$/, ''), command });
+              const row = this.options.currentRow?.();
+              this.writes.push({ service: String(context.clientName ?? '').replace(/Client$/, ''), command, ...(row ? { row } : {}) });
             }
             return next(args);
           },

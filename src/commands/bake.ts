@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { Deps, GlobalOptions } from './context.js';
+import type { BakeOut } from '../steps/outputs.js';
 import { addStackOptions } from './options.js';
 
 const EXAMPLES = `
@@ -26,7 +27,8 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
       import('../errors.js'), import('../config/load.js'), import('../prompts/questions.js'), import('../engine/graph.js'),
       import('../steps/network.js'), import('../steps/bake.js'), import('../ui/render-plan.js'), import('./context.js'), import('./up.js'),
     ]);
-  const steps = [networkStep, bakeStep];
+  const { bakeCleanupStep } = await import('../steps/bake-cleanup.js');
+  const steps = [networkStep, bakeStep, bakeCleanupStep];
   const input = mergeSources({ ...(globals.config ? { file: globals.config } : {}), env: deps.env, flags: { ...flags, ...(globals.stack ? { stack: globals.stack } : {}), ...(globals.region ? { region: globals.region } : {}) } });
   validateConfig(input); // a bad flag fails before anything is read from AWS
   const run = await ctxMod.createRun(globals, deps, input.region as string | undefined, !!flags.dryRun);
@@ -46,14 +48,15 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
     }
     if (!globals.json) run.note(render.renderPlan(header, rows, run.chalk));
     up.checkConflicts(rows);
-    const report = (image: { imageId?: string; imageName?: string } | undefined) => {
+    const report = (image: { imageId?: unknown; imageName?: string } | undefined) => {
       const writes = run.clients.writes.length;
-      if (globals.json) run.out(JSON.stringify({ imageId: image?.imageId ?? null, imageName: image?.imageName ?? null, writes }, null, 2));
-      else run.out(`${image?.imageId ?? '(none)'}\t${image?.imageName ?? ''}`);
+      const imageId = typeof image?.imageId === 'string' ? image.imageId : null;
+      if (globals.json) run.out(JSON.stringify({ imageId, imageName: image?.imageName ?? null, writes }, null, 2));
+      else run.out(`${imageId ?? '(none)'}\t${image?.imageName ?? ''}`);
       return writes;
     };
     if (!render.hasChanges(rows)) {
-      report(planned.get('bake')?.outputs);
+      report(planned.get('bake')?.outputs as BakeOut | undefined);
       if (!globals.json) run.note(`No changes: the image is there (0 writes).`);
       return EXIT.ok;
     }
@@ -63,9 +66,9 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
       run.prompter.assertComplete();
       if (!ok) throw new AbortError('plan not applied: nothing was changed');
     }
-    const applied = await applySteps(steps, ctx, planned, run.progress, (r) => up.checkConflicts(r));
+    const applied = await applySteps(steps, ctx, planned, run.progress);
     run.progress.stop();
-    const writes = report(applied.get('bake')?.outputs);
+    const writes = report(applied.get('bake')?.outputs as BakeOut | undefined);
     if (!globals.json) run.note(`Baked with ${writes} AWS writes. Next: asg-wizard up${run.sandbox ? ' --sandbox' : ''} uses this image (a new name makes a new launch template version).`);
     return EXIT.ok;
   } finally {

@@ -17,6 +17,7 @@ import { stackTags } from '../steps/common.js';
 import { realWeb, sandboxWeb } from '../aws/web.js';
 import { scaledPropagation } from '../aws/consistency.js';
 import { waitPolicy, type WaitOverride } from '../engine/waits.js';
+import { currentRowKey } from '../engine/graph.js';
 
 /** What the program gets from outside; tests pass their own. */
 export interface Deps {
@@ -29,6 +30,8 @@ export interface Deps {
   prompter?: Prompter;
   /** Runs whose sandbox a test wants to inspect get it here. */
   onSandbox?: (sandbox: Sandbox) => void;
+  /** Runs whose write log (each write with the plan row it was made for) a test reads get the clients here. */
+  onClients?: (clients: AwsClients) => void;
   /** Told the run's progress (the signal handler names the steps in flight from it). */
   onProgress?: (progress: Progress) => void;
   /** Waiter bounds in seconds for every wait (tests shorten them); else each wait's own (engine/waits.ts). */
@@ -137,8 +140,9 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
     region, ...(opts.profile ? { profile: opts.profile } : {}), ...(endpointUrl ? { endpointUrl } : {}),
     // The sandbox lags as AWS does, scaled: retry as often as its profile needs, no slower.
     ...(sandbox ? { sandbox, propagation: scaledPropagation(sandbox.latencyScale) } : {}),
-    ...(endpointLabel ? { endpointLabel } : {}), onWarning: (text) => progress.warning(text),
+    ...(endpointLabel ? { endpointLabel } : {}), onWarning: (text) => progress.warning(text), currentRow: currentRowKey,
   });
+  deps.onClients?.(clients);
   return {
     deps, opts, chalk, prompter, progress, unattended, clients, aws: new AwsApi(clients), region,
     ...(sandbox ? { sandbox } : {}),
@@ -174,5 +178,7 @@ export function stepContext(run: Run, config: StackConfig, account: string): Ste
   return {
     aws: run.aws, web: run.sandbox ? sandboxWeb(run.sandbox) : realWeb, config, tags: stackTags(config), region: run.region, account, prompter: run.prompter,
     progress: { update: () => {} }, waits, ...waits.bound('other'),
+    // The engine accounts each write to the row it applies (engine/graph.ts); outside it, no row.
+    forRow: (_row, fn) => fn(),
   };
 }

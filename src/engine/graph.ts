@@ -1,8 +1,12 @@
 /**
  * Walks the step graph: each step starts as soon as the steps it needs are done, so
- * independent steps (the load balancer and the bake) run at the same time.
+ * independent steps (the load balancer and the bake) run at the same time. Planning detects and
+ * plans every step (reads only); applying carries out the planned rows, resolving the refs to
+ * what earlier rows made, and never detects or plans again: what is applied is what was shown.
  */
-import type { Outputs, PlanRow, Step, StepContext, StepId } from './types.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AnyStep, PlanRow, StepContext, StepId } from './types.js';
+import { RefValues } from './refs.js';
 import { wrapAwsError } from '../errors.js';
 
 /** Reports step starts and ends (the UI draws spinners or lines from it). */
@@ -15,21 +19,40 @@ export interface RunObserver {
 
 export const silentObserver: RunObserver = { stepStarted() {}, stepUpdated() {}, stepFinished() {}, stepFailed() {} };
 
-export interface StepResult {
+/** One step of a plan: what was found, the rows, the outputs (with refs) and the fingerprint. */
+export interface StepPlan {
   id: StepId;
   found: unknown;
   rows: PlanRow[];
-  outputs: any;
+  outputs: unknown;
+  fingerprint: unknown;
+}
+
+/** A plan: every enabled step's part, by id. */
+export type Plan = Map<StepId, StepPlan>;
+
+/** One step as applied: its rows (with the ids made) and its outputs, every ref resolved. */
+export interface StepResult {
+  id: StepId;
+  rows: PlanRow[];
+  outputs: unknown;
   /** True when apply wrote something. */
   changed: boolean;
 }
 
-/** Orders steps so that each comes after what it needs; throws on an unknown need or a cycle. */
-export function topoSort(steps: Step<any, any>[]): Step<any, any>[] {
+const rowScope = new AsyncLocalStorage<string>();
+
+/** The key of the row being applied (for the write log), if any. */
+export function currentRowKey(): string | undefined {
+  return rowScope.getStore();
+}
+
+/** Orders steps so that each comes after what it needs; throws on a cycle. */
+export function topoSort<S extends AnyStep>(steps: S[]): S[] {
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const out: Step<any, any>[] = [];
+  const out: S[] = [];
   const state = new Map<StepId, 'visiting' | 'done'>();
-  const visit = (s: Step<any, any>) => {
+  const visit = (s: S) => {
     if (state.get(s.id) === 'done') return;
     if (state.get(s.id) === 'visiting') throw new Error(`step graph has a cycle through ${s.id}`);
     state.set(s.id, 'visiting');
@@ -44,20 +67,23 @@ export function topoSort(steps: Step<any, any>[]): Step<any, any>[] {
   return out;
 }
 
+/** The outputs of `step`'s needs (only those, and only of steps in this run). */
+function depsOf(step: AnyStep, outputs: Map<StepId, unknown>): Record<string, unknown> {
+  const deps: Record<string, unknown> = {};
+  for (const n of step.needs) if (outputs.has(n)) deps[n] = outputs.get(n);
+  return deps;
+}
+
 /** Runs `fn` for every step once its needs have run, concurrently where the graph allows. */
-async function walk(steps: Step<any, any>[], fn: (step: Step<any, any>, deps: Outputs) => Promise<StepResult>): Promise<Map<StepId, StepResult>> {
+async function walk<R>(steps: AnyStep[], fn: (step: AnyStep, done: Map<StepId, R>) => Promise<R>): Promise<Map<StepId, R>> {
   const ordered = topoSort(steps);
   const ids = new Set(ordered.map((s) => s.id));
-  const promises = new Map<StepId, Promise<StepResult>>();
-  const results = new Map<StepId, StepResult>();
+  const promises = new Map<StepId, Promise<R>>();
+  const results = new Map<StepId, R>();
   for (const step of ordered) {
     const needs = step.needs.filter((n) => ids.has(n));
-    const p = Promise.all(needs.map((n) => promises.get(n)!)).then(async (deps) => {
-      const outputs: Outputs = {};
-      for (const d of deps) outputs[d.id] = d.outputs;
-      // Outputs of everything already finished (not only direct needs): later steps may read further back.
-      for (const [id, r] of results) outputs[id] ??= r.outputs;
-      const r = await fn(step, outputs);
+    const p = Promise.all(needs.map((n) => promises.get(n)!)).then(async () => {
+      const r = await fn(step, results);
       results.set(step.id, r);
       return r;
     });
@@ -71,16 +97,21 @@ async function walk(steps: Step<any, any>[], fn: (step: Step<any, any>, deps: Ou
   return results;
 }
 
+/** The steps of `steps` that are on for this config. */
+export function enabledSteps(steps: AnyStep[], ctx: Pick<StepContext, 'config'>): AnyStep[] {
+  return steps.filter((s) => s.enabled?.(ctx.config) ?? true);
+}
+
 /** Detects and plans every enabled step (reads only). */
-export async function planSteps(steps: Step<any, any>[], ctx: StepContext, observer: RunObserver = silentObserver): Promise<Map<StepId, StepResult>> {
-  const enabled = steps.filter((s) => s.enabled?.(ctx.config) ?? true);
-  return walk(enabled, async (step, deps) => {
+export async function planSteps(steps: AnyStep[], ctx: StepContext, observer: RunObserver = silentObserver): Promise<Plan> {
+  return walk<StepPlan>(enabledSteps(steps, ctx), async (step, done) => {
+    const deps = depsOf(step, new Map([...done].map(([id, r]) => [id, r.outputs])));
     observer.stepStarted(step.id, `${step.title}: looking`);
     try {
       const found = await step.detect(stepCtx(ctx, step.id, observer), deps);
       const rows = step.plan(ctx.config, found, deps);
       observer.stepFinished(step.id, '');
-      return { id: step.id, found, rows, outputs: step.outputs(ctx.config, found, deps), changed: false };
+      return { id: step.id, found, rows, outputs: step.outputs(ctx.config, found, deps), fingerprint: step.fingerprint(found) };
     } catch (err) {
       const e = wrapAwsError(err, step.id, 'detect');
       observer.stepFailed(step.id, e);
@@ -89,34 +120,39 @@ export async function planSteps(steps: Step<any, any>[], ctx: StepContext, obser
   });
 }
 
+/** Rows of the plan in the order of `steps` (the lab's order). */
+export function planRows(steps: AnyStep[], parts: Map<StepId, { rows: PlanRow[] }>): PlanRow[] {
+  return steps.flatMap((s) => parts.get(s.id)?.rows ?? []);
+}
+
+/** Whether a row writes when applied. */
+export const writes = (r: PlanRow) => r.action !== 'reuse' && r.action !== 'conflict';
+
 /**
- * Applies a plan. A step whose upstream wrote something is detected and planned again first
- * (reads only), so it sees the real ids of what was just created.
+ * Applies a plan: each step's changing rows are carried out as planned, refs resolved to what
+ * earlier rows made; a step with nothing to change is not called. Rows come back with the ids
+ * of what was made.
  */
-export async function applySteps(
-  steps: Step<any, any>[],
-  ctx: StepContext,
-  planned: Map<StepId, StepResult>,
-  observer: RunObserver = silentObserver,
-  check: (rows: PlanRow[]) => void = () => {},
-): Promise<Map<StepId, StepResult>> {
-  const enabled = steps.filter((s) => planned.has(s.id));
-  const changed = new Set<StepId>();
-  return walk(enabled, async (step, deps) => {
-    let { found, rows } = planned.get(step.id)!;
+export async function applySteps(steps: AnyStep[], ctx: StepContext, plan: Plan, observer: RunObserver = silentObserver): Promise<Map<StepId, StepResult>> {
+  const refs = new RefValues();
+  const inPlan = steps.filter((s) => plan.has(s.id));
+  return walk<StepResult>(inPlan, async (step, done) => {
+    const planned = plan.get(step.id)!;
     const sctx = stepCtx(ctx, step.id, observer);
+    const deps = refs.resolve(depsOf(step, new Map([...done].map(([id, r]) => [id, r.outputs]))));
     observer.stepStarted(step.id, step.title);
     try {
-      if (step.needs.some((n) => changed.has(n))) {
-        found = await step.detect(sctx, deps);
-        rows = step.plan(ctx.config, found, deps);
-        check(rows);
-      }
-      const writes = rows.some((r) => r.action !== 'reuse');
-      const outputs = writes || step.alwaysApply ? await step.apply(sctx, found, rows, deps) : step.outputs(ctx.config, found, deps);
-      if (writes) changed.add(step.id);
+      const changing = planned.rows.some(writes);
+      if (changing) await step.apply(sctx, planned.rows, deps, refs);
+      // Rows as applied: the ids made (`#id`) and, where applying told more, its words (`#detail`).
+      const rows = planned.rows.map((r) => {
+        const id = refs.get(`${r.key}#id`);
+        const detail = refs.get(`${r.key}#detail`);
+        return { ...r, ...(typeof id === 'string' ? { id } : {}), ...(typeof detail === 'string' ? { detail } : {}) };
+      });
+      const outputs = step.check ? await step.check(sctx, deps) : refs.resolve(planned.outputs);
       observer.stepFinished(step.id, summarize(rows));
-      return { id: step.id, found, rows, outputs, changed: writes };
+      return { id: step.id, rows, outputs, changed: changing };
     } catch (err) {
       const e = wrapAwsError(err, step.id, 'apply');
       observer.stepFailed(step.id, e);
@@ -126,11 +162,16 @@ export async function applySteps(
 }
 
 function stepCtx(ctx: StepContext, id: StepId, observer: RunObserver): StepContext {
-  return { ...ctx, progress: { update: (text) => observer.stepUpdated(id, text) } };
+  return {
+    ...ctx,
+    progress: { update: (text) => observer.stepUpdated(id, text) },
+    forRow: (row, fn) => rowScope.run(row.key, fn),
+  };
 }
 
 function summarize(rows: PlanRow[]): string {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
-  return [...counts].map(([a, n]) => `${n} ${a === 'reuse' ? 'unchanged' : a === 'create' ? 'created' : a === 'update' ? 'updated' : a === 'adopt' ? 'adopted' : a === 'delete' ? 'deleted' : a}`).join(', ');
+  const word = (a: string) => ({ reuse: 'unchanged', create: 'created', update: 'updated', adopt: 'adopted', delete: 'deleted' } as Record<string, string>)[a] ?? a;
+  return [...counts].map(([a, n]) => `${n} ${word(a)}`).join(', ');
 }

@@ -14,6 +14,7 @@ import type { Choice } from '../prompts/prompter.js';
 import { callerAccount, createRun, stepContext, type Deps, type GlobalOptions, type Run } from '../commands/context.js';
 import { approveAdoptions } from '../commands/up.js';
 import { hasChanges, renderPlan } from '../ui/render-plan.js';
+import { RefValues } from '../engine/refs.js';
 import { applyNotifications, detectNotifications, endpointLabel, planNotifications, PENDING, SUBSCRIPTION, type NotificationsFound } from '../steps/notifications.js';
 import {
   planWiring, renderWiring, shortType, wiringOf, wiringPlanRows, type GroupWiring, type NotificationTriple, type WiringRow,
@@ -160,9 +161,13 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
       }
     }
     let topicArn = found.topic?.arn;
+    let subscriptionPending: boolean | undefined;
     if (topicRows.some((r) => r.action !== 'reuse')) {
       try {
-        topicArn = (await applyNotifications(ctx, found, topicRows)).topicArn;
+        const refs = new RefValues();
+        await applyNotifications(ctx, topicRows, refs);
+        topicArn = refs.get('notifications/topic#id') as string;
+        subscriptionPending = refs.get('notifications/subscription#pending') as boolean | undefined;
       } catch (err) {
         throw wrapAwsError(err, 'notify', 'apply');
       }
@@ -177,7 +182,7 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
       run.out(renderWiring(rows, name, writes));
       const n = config.notifications;
       const sub = topicRows.find((r) => r.type === SUBSCRIPTION);
-      if (sub?.detail === PENDING && n.protocol && n.endpoint) {
+      if ((subscriptionPending ?? sub?.detail === PENDING) && n.protocol && n.endpoint) {
         run.note(`Subscription ${n.protocol} ${endpointLabel(n.protocol, n.endpoint)} is ${PENDING}: nothing is delivered to it until its owner confirms (the link AWS sent).`);
       }
       if (!changes) {

@@ -96,11 +96,11 @@ export function wiringPlanRows(rows: WiringRow[], topicName: string): PlanRow[] 
     .filter((r) => r.action !== 'skipped')
     .map((r) => {
       const name = `${r.group} → ${topicName}`;
-      if (r.action === 'already configured') return row('notifications', 'reuse', NOTIFICATION_CONFIGURATION, name, { detail: list(r.types) });
-      if (r.action === 'removed') return row('notifications', 'delete', NOTIFICATION_CONFIGURATION, name, { detail: `unwire ${list(r.types)}` });
+      if (r.action === 'already configured') return row('notifications', `wiring:${r.group}`, 'reuse', NOTIFICATION_CONFIGURATION, name, { detail: list(r.types) });
+      if (r.action === 'removed') return row('notifications', `wiring:${r.group}`, 'delete', NOTIFICATION_CONFIGURATION, name, { detail: `unwire ${list(r.types)}` });
       return r.had.length
-        ? row('notifications', 'update', NOTIFICATION_CONFIGURATION, name, { changes: [{ field: 'NotificationTypes', from: list(r.had), to: list(r.types) }] })
-        : row('notifications', 'create', NOTIFICATION_CONFIGURATION, name, { detail: list(r.types) });
+        ? row('notifications', `wiring:${r.group}`, 'update', NOTIFICATION_CONFIGURATION, name, { changes: [{ field: 'NotificationTypes', from: list(r.had), to: list(r.types) }] })
+        : row('notifications', `wiring:${r.group}`, 'create', NOTIFICATION_CONFIGURATION, name, { detail: list(r.types) });
     });
 }
 

@@ -9,6 +9,7 @@ import { poll } from '../aws/poll.js';
 import type { StepContext } from '../engine/types.js';
 import { WizardError } from '../errors.js';
 import type { LaunchTemplateOut } from './outputs.js';
+import { isRef } from '../engine/refs.js';
 import { groupInServiceExtra, instanceRefreshExtra } from '../engine/waits.js';
 
 /**
@@ -17,10 +18,13 @@ import { groupInServiceExtra, instanceRefreshExtra } from '../engine/waits.js';
  * cannot be told apart, so it counts only when the template step moved the default in this
  * run (`versionChanged`); guessing otherwise would start a refresh on every run.
  */
-export function staleInstances(g: AutoScalingGroup, lt: Partial<LaunchTemplateOut> | undefined): AsgInstance[] {
-  if (!lt?.launchTemplateId || lt.defaultVersion === undefined) return [];
+export function staleInstances(g: AutoScalingGroup, lt: LaunchTemplateOut | undefined): AsgInstance[] {
+  if (!lt) return [];
+  // A template or version still to be made: every running instance is on something else.
+  const fresh = isRef(lt.launchTemplateId) || isRef(lt.defaultVersion);
   return g.instances.filter((i) => {
     if (i.lifecycle !== 'InService' && i.lifecycle !== 'Pending') return false;
+    if (fresh) return true;
     if (i.launchTemplateId !== undefined && i.launchTemplateId !== lt.launchTemplateId) return true;
     const v = i.launchTemplateVersion;
     if (v !== undefined && /^\d+$/.test(v)) return Number(v) !== lt.defaultVersion;

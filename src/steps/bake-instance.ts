@@ -8,7 +8,6 @@ import { isAwsError, WizardError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
 import type { Instance } from '../aws/ec2-compute.js';
 import { poll } from '../aws/poll.js';
-import { NOT_YET, retryWhile, untilVisible } from '../aws/consistency.js';
 import type { StepContext } from '../engine/types.js';
 import { stackTags } from './common.js';
 import { waitOpts } from './network.js';
@@ -152,36 +151,5 @@ export async function waitForUserData(ctx: StepContext, instance: Instance, late
       `bake: the user data of bake instance ${instance.id} failed with exit status ${signal.exit}: no image was made`,
       `the instance is terminated; its console output, posted at termination, shows the script's output (aws ec2 get-console-output --instance-id ${instance.id}); fix the user data and run the bake again`,
     );
-  }
-}
-
-/**
- * Terminates the bake instances and waits until they (and any already shutting down) are gone,
- * then deletes the bake group, retrying while EC2 still counts it as in use.
- */
-export async function cleanUpBake(ctx: StepContext, p: { terminate: string[]; alsoWaitFor: string[]; securityGroupId?: string }): Promise<void> {
-  const { aws } = ctx;
-  if (p.terminate.length) {
-    ctx.progress.update(`terminating the bake instance ${p.terminate.join(', ')}`);
-    await aws.compute.terminateInstances(p.terminate);
-  }
-  const all = [...p.terminate, ...p.alsoWaitFor];
-  if (all.length) {
-    ctx.progress.update('waiting for the bake instance to terminate');
-    await aws.compute.waitUntilTerminated(all, waitOpts(ctx, 'instance-terminated'));
-  }
-  const sgId = p.securityGroupId;
-  if (!sgId) return;
-  ctx.progress.update(`deleting the bake security group ${sgId}`);
-  // A terminated instance's network interface holds the group for minutes more (DependencyViolation):
-  // retried as often as the run's propagation policy says, for as long as that release may take.
-  const policy = { ...ctx.aws.propagation, maxWaitMs: ctx.waits.bound('security-group-released').maxWaitSeconds * 1000 };
-  try {
-    // The group was found a moment ago, so a NotFound may be one made seconds ago not yet seen by
-    // the delete (read-after-create): retried for the propagation window, then taken as gone.
-    await untilVisible(ctx.aws.propagation, [NOT_YET.securityGroup],
-      () => retryWhile(policy, (err) => isAwsError(err, 'DependencyViolation'), () => aws.network.deleteSecurityGroup(sgId)));
-  } catch (err) {
-    if (!isAwsError(err, 'InvalidGroup.NotFound')) throw err;
   }
 }

@@ -9,19 +9,20 @@
  * a bake instance still running is reused, and leftovers of an interrupted bake are cleaned up.
  * `--image-id` skips the bake and uses that image.
  */
-import { isAwsError, TimeoutError, UsageError } from '../errors.js';
+import { isAwsError, PlanError, TimeoutError, UsageError } from '../errors.js';
 import type { StackConfig } from '../config/schema.js';
-import type { IngressRule, SecurityGroup } from '../aws/ec2-network.js';
+import type { SdkTags, SecurityGroup } from '../aws/ec2-network.js';
 import type { Image, Instance } from '../aws/ec2-compute.js';
 import type { ImageArchitecture } from '../aws/ssm.js';
-import type { Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
-import { ADOPT_REASON, isOurs, row, stackTags } from './common.js';
-import { applySecurityGroup, planSecurityGroup } from './load-balancer.js';
-import { waitOpts, type NetworkOut } from './network.js';
-import type { BakeOut } from './outputs.js';
+import { known, produce, ref, type Id, type RefValues } from '../engine/refs.js';
+import type { PlanRow, StepContext } from '../engine/types.js';
+import { ADOPT_REASON, defineStep, isOurs, row, stackTags } from './common.js';
+import { applySecurityGroup, groupId, planSecurityGroup, type SecurityGroupChange, type WantedRule } from './security-group.js';
+import { waitOpts } from './network.js';
+import type { BakeOut, DepsOf } from './outputs.js';
 import { bakeUserData } from './user-data.js';
 import {
-  bakeInstanceFilters, bakeNames, cleanUpBake, isResumable, launchBakeInstance, waitForUserData,
+  bakeInstanceFilters, bakeNames, isResumable, launchBakeInstance, userDataDigest, waitForUserData,
 } from './bake-instance.js';
 
 export interface BakeFound {
@@ -50,8 +51,18 @@ const IMAGE = 'AWS::EC2::Image';
 const INSTANCE = 'AWS::EC2::Instance';
 const SG = 'AWS::EC2::SecurityGroup';
 
+/** What the bake's rows do. The user data itself is not in the plan (it may carry a licence key): its digest is, and apply checks it. */
+export type BakeChange =
+  | SecurityGroupChange
+  | { op: 'launch'; imageId: string; instanceType: string; subnetId: Id; securityGroupId: Id; userDataDigest: string }
+  | { op: 'image'; instanceId: Id; name: string; description: string; tags: SdkTags; latestConsole: boolean }
+  | { op: 'wait-image'; imageId: string }
+  | { op: 'adopt-image'; imageId: string; snapshotIds: string[]; tags: SdkTags; wait: boolean };
+
+type Deps = DepsOf<'network'>;
+
 /** The bake group's one rule: HTTP from the caller only (to check the page, as the lab does). */
-function bakeIngress(ip: string | undefined): IngressRule[] {
+function bakeIngress(ip: string | undefined): WantedRule[] {
   return [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidr: `${ip ?? '(your IP)'}/32`, description: 'HTTP from the asg-wizard caller' }];
 }
 
@@ -69,7 +80,7 @@ async function callerIp(ctx: StepContext): Promise<string> {
   }
 }
 
-async function detect(ctx: StepContext, deps: Outputs): Promise<BakeFound> {
+async function detect(ctx: StepContext, deps: Deps): Promise<BakeFound> {
   const { aws, config, region } = ctx;
   const type = config.instances.instanceType;
   // Validated here, before any write: a type the region (or its AZs) does not offer.
@@ -100,8 +111,9 @@ async function detect(ctx: StepContext, deps: Outputs): Promise<BakeFound> {
   const instance = userData === undefined ? undefined : instances.find((i) => (i.state === 'pending' || i.state === 'running') && isResumable(i, config, userData));
   const terminating = instances.filter((i) => i.state === 'shutting-down');
   const leftovers = instances.filter((i) => i !== instance && i.state !== 'shutting-down');
-  const net = deps.network as Partial<NetworkOut> | undefined;
-  const sg = net?.vpcId ? await aws.network.findSecurityGroupByName(net.vpcId, bakeNames(config).securityGroup) : undefined;
+  const net = deps.network;
+  const vpcId = known(net?.vpcId);
+  const sg = vpcId ? await aws.network.findSecurityGroupByName(vpcId, bakeNames(config).securityGroup) : undefined;
   const found: BakeFound = { ...none, ...(image ? { image } : {}), ...(instance ? { instance } : {}), leftovers, terminating, ...(sg ? { sg } : {}) };
   if (image) return found;
 
@@ -111,77 +123,107 @@ async function detect(ctx: StepContext, deps: Outputs): Promise<BakeFound> {
   const baseImageId = instance?.imageId ?? (await aws.ssm.latestAmazonLinux2023(arch));
   if (!baseImageId) throw new UsageError(`no Amazon Linux 2023 ${arch} image in ${region} (SSM public parameter not found)`, 'give an image to use with --image-id');
   found.baseImageId = baseImageId;
-  if (net?.vpcId && net.publicSubnetIds?.length) {
-    const subnets = await aws.network.listSubnets(net.vpcId);
-    const usable = net.publicSubnetIds.map((id) => subnets.find((s) => s.id === id)).find((s) => s && azs.includes(s.az));
+  const publicIds = (net?.publicSubnetIds ?? []).map((id) => known(id)).filter((id): id is string => !!id);
+  if (vpcId && publicIds.length) {
+    const subnets = await aws.network.listSubnets(vpcId);
+    const usable = publicIds.map((id) => subnets.find((s) => s.id === id)).find((s) => s && azs.includes(s.az));
     if (!usable) {
-      throw new UsageError(`--instance-type (instances.instanceType) = ${type}: not offered in the Availability Zones of the public subnets (${net.publicSubnetIds.join(', ')})`, 'choose another type, e.g. t3.micro');
+      throw new UsageError(`--instance-type (instances.instanceType) = ${type}: not offered in the Availability Zones of the public subnets (${publicIds.join(', ')})`, 'choose another type, e.g. t3.micro');
     }
     found.subnetId = usable.id;
   }
   return found;
 }
 
-function plan(config: StackConfig, found: BakeFound): PlanRow[] {
+const STEP = 'bake';
+const INSTANCE_KEY = `${STEP}/instance`;
+const IMAGE_KEY = `${STEP}/image`;
+
+function sgRow(config: StackConfig, found: BakeFound, deps: Deps): PlanRow<SecurityGroupChange> {
+  return planSecurityGroup(config, {
+    step: STEP, local: 'sg', name: bakeNames(config).securityGroup,
+    description: `asg-wizard ${config.stack}: HTTP to the bake instance from the caller only`,
+    vpcId: deps.network?.vpcId ?? '(no VPC)', sg: found.sg, want: bakeIngress(found.callerIp),
+  });
+}
+
+function plan(config: StackConfig, found: BakeFound, deps: Deps): PlanRow<BakeChange>[] {
   const names = bakeNames(config);
   const given = found.given;
   if (given) {
     const name = given.name || given.id;
-    if (given.state === 'available') return [row('bake', 'reuse', IMAGE, name, { id: given.id, detail: 'given by --image-id: no bake' })];
-    if (given.state === 'pending') return [row('bake', 'create', IMAGE, name, { id: given.id, detail: 'pending: waiting' })];
-    return [row('bake', 'conflict', IMAGE, name, { id: given.id, reason: `image ${given.id} is ${given.state}: it cannot be launched; give another --image-id` })];
+    if (given.state === 'available') return [row(STEP, 'image', 'reuse', IMAGE, name, { id: given.id, detail: 'given by --image-id: no bake' })];
+    if (given.state === 'pending') return [row(STEP, 'image', 'create', IMAGE, name, { id: given.id, detail: 'pending: waiting', change: { op: 'wait-image', imageId: given.id } })];
+    return [row(STEP, 'image', 'conflict', IMAGE, name, { id: given.id, reason: `image ${given.id} is ${given.state}: it cannot be launched; give another --image-id` })];
   }
-  const rows: PlanRow[] = [];
-  const cleanup = () => {
-    for (const i of found.leftovers) rows.push(row('bake', 'delete', INSTANCE, i.tags.Name ?? names.instance, { id: i.id, detail: `${i.state}: left over from an earlier bake, terminated` }));
-    if (found.sg && isOurs(found.sg.tags, config)) rows.push(row('bake', 'delete', SG, names.securityGroup, { id: found.sg.id, detail: 'left over from an earlier bake, deleted' }));
-  };
   const img = found.image;
   if (img) {
     const ours = isOurs(img.tags, config);
-    if (img.state === 'available') rows.push(row('bake', ours ? 'reuse' : 'adopt', IMAGE, img.name, { id: img.id, ...(ours ? {} : { reason: ADOPT_REASON }) }));
-    else if (img.state === 'pending') rows.push(row('bake', ours ? 'create' : 'adopt', IMAGE, img.name, { id: img.id, detail: 'pending: waiting', ...(ours ? {} : { reason: ADOPT_REASON }) }));
-    else {
-      rows.push(row('bake', 'conflict', IMAGE, img.name, {
+    const pending = img.state === 'pending';
+    if (img.state !== 'available' && !pending) {
+      return [row(STEP, 'image', 'conflict', IMAGE, img.name, {
         id: img.id,
         reason: `image ${img.id} is ${img.state}${img.stateReason ? ` (${img.stateReason})` : ''}: deregister it (aws ec2 deregister-image --image-id ${img.id}) or bake under another --image-name`,
-      }));
+      })];
     }
-    cleanup();
-    return rows;
+    if (!ours) {
+      return [row(STEP, 'image', 'adopt', IMAGE, img.name, {
+        id: img.id, ...(pending ? { detail: 'pending: waiting' } : {}), reason: ADOPT_REASON,
+        change: { op: 'adopt-image', imageId: img.id, snapshotIds: img.snapshotIds, tags: stackTags(config), wait: pending },
+      })];
+    }
+    return [pending
+      ? row(STEP, 'image', 'create', IMAGE, img.name, { id: img.id, detail: 'pending: waiting', change: { op: 'wait-image', imageId: img.id } })
+      : row(STEP, 'image', 'reuse', IMAGE, img.name, { id: img.id })];
   }
-  rows.push(planSecurityGroup('bake', config, names.securityGroup, found.sg, bakeIngress(found.callerIp)));
+  const sg = sgRow(config, found, deps);
   const inst = found.instance;
   const type = config.instances.instanceType;
-  rows.push(inst
-    ? row('bake', 'reuse', INSTANCE, names.instance, { id: inst.id, detail: `${inst.state}: the bake goes on from it` })
-    : row('bake', 'create', INSTANCE, names.instance, {
-      detail: `${type}, Amazon Linux 2023 ${found.arch}${found.baseImageId ? ` ${found.baseImageId}` : ''}, public IP in ${found.subnetId ?? 'the first public subnet'}, IMDSv2 required`,
-    }));
-  rows.push(row('bake', 'create', IMAGE, config.image.name, { detail: 'once the user data has finished; tagged on image and snapshot' }));
-  rows.push(row('bake', 'delete', INSTANCE, names.instance, { ...(inst ? { id: inst.id } : {}), detail: 'terminated once the image is available' }));
-  for (const i of found.leftovers) rows.push(row('bake', 'delete', INSTANCE, i.tags.Name ?? names.instance, { id: i.id, detail: `${i.state}: left over from an earlier bake, terminated` }));
-  rows.push(row('bake', 'delete', SG, names.securityGroup, { ...(found.sg ? { id: found.sg.id } : {}), detail: 'deleted once the bake instance is gone' }));
-  return rows;
+  const subnetId: Id = found.subnetId ?? deps.network?.publicSubnetIds[0] ?? '(no subnet)';
+  const instanceRow: PlanRow<BakeChange> = inst
+    ? row(STEP, 'instance', 'reuse', INSTANCE, names.instance, { id: inst.id, detail: `${inst.state}: the bake goes on from it` })
+    : row(STEP, 'instance', 'create', INSTANCE, names.instance, {
+      detail: `${type}, Amazon Linux 2023 ${found.arch}${found.baseImageId ? ` ${found.baseImageId}` : ''}, public IP in ${typeof subnetId === 'string' ? subnetId : 'the first public subnet'}, IMDSv2 required`,
+      change: { op: 'launch', imageId: found.baseImageId!, instanceType: type, subnetId, securityGroupId: groupId(sg), userDataDigest: userDataDigest(found.userData!) },
+    });
+  const name = config.image.name;
+  return [sg, instanceRow, row(STEP, 'image', 'create', IMAGE, name, {
+    detail: 'once the user data has finished; tagged on image and snapshot',
+    change: {
+      op: 'image', instanceId: inst?.id ?? ref(INSTANCE_KEY, 'id', names.instance), name, tags: stackTags(config, name), latestConsole: found.latestConsole,
+      description: `asg-wizard ${config.stack}: the lab's web server (Amazon Linux 2023, httpd, PHP), baked from the bake instance`,
+    },
+  })];
 }
 
-function outputs(found: BakeFound): Partial<BakeOut> {
+/** What the bake leaves to its clean-up: the instances to terminate and wait for, and the group. */
+function leftovers(config: StackConfig, found: BakeFound, deps: Deps): NonNullable<BakeOut['cleanup']> {
+  const baking = !found.given && !found.image;
+  const sgOurs = found.sg && isOurs(found.sg.tags, config) ? found.sg.id : undefined;
+  const instances: { id: Id; leftover: boolean }[] = found.leftovers.map((i) => ({ id: i.id, leftover: true }));
+  if (baking) instances.unshift({ id: found.instance?.id ?? ref(INSTANCE_KEY, 'id', bakeNames(config).instance), leftover: false });
+  const sgId = baking ? groupId(sgRow(config, found, deps)) : sgOurs;
+  return { instances, terminating: found.terminating.map((i) => i.id), ...(sgId ? { securityGroupId: sgId } : {}) };
+}
+
+function outputs(config: StackConfig, found: BakeFound, deps: Deps): BakeOut {
   const img = found.given ?? found.image;
-  return img ? { imageId: img.id, imageName: img.name || img.id } : {};
+  const cleanup = found.given ? undefined : leftovers(config, found, deps);
+  return {
+    imageId: img?.id ?? ref(IMAGE_KEY, 'id', config.image.name),
+    imageName: img ? img.name || img.id : config.image.name,
+    ...(cleanup ? { cleanup } : {}),
+  };
 }
 
 /** Creates the image, or finds it when an earlier try's CreateImage went through after all. */
-async function createImage(ctx: StepContext, instanceId: string): Promise<string> {
+async function createImage(ctx: StepContext, c: { instanceId: string; name: string; description: string; tags: SdkTags }): Promise<string> {
   const { aws, config } = ctx;
-  const name = config.image.name;
   try {
-    return await aws.compute.createImage({
-      instanceId, name, tags: stackTags(config, name), snapshotTags: stackTags(config, name),
-      description: `asg-wizard ${config.stack}: the lab's web server (Amazon Linux 2023, httpd, PHP), baked from ${instanceId}`,
-    });
+    return await aws.compute.createImage({ instanceId: c.instanceId, name: c.name, tags: c.tags, snapshotTags: c.tags, description: `${c.description} ${c.instanceId}` });
   } catch (err) {
     if (!isAwsError(err, 'InvalidAMIName.Duplicate')) throw err;
-    const mine = (await aws.compute.findImagesByName(name)).find((i) => isOurs(i.tags, config));
+    const mine = (await aws.compute.findImagesByName(c.name)).find((i) => isOurs(i.tags, config));
     if (!mine) throw err;
     return mine.id;
   }
@@ -192,69 +234,86 @@ async function waitForImage(ctx: StepContext, id: string): Promise<void> {
   await ctx.aws.compute.waitUntilImageAvailable(id, waitOpts(ctx, 'image-available'));
 }
 
-async function applyBake(ctx: StepContext, found: BakeFound, rows: PlanRow[], deps: Outputs): Promise<BakeOut> {
+/**
+ * Carries out the bake's rows: the group, the launch (or the instance resumed), then — once the
+ * user data's completion signal says it succeeded, the only gate — the image, waited for until
+ * available. The instance and the group are left to the clean-up step, which runs beside the
+ * launch template and the group (nothing downstream needs them gone).
+ */
+async function applyBake(ctx: StepContext, rows: PlanRow<BakeChange>[], refs: RefValues): Promise<void> {
   const { aws, config } = ctx;
-  const names = bakeNames(config);
-  const setIds = (type: string, id: string, action?: string) => {
-    for (const r of rows) if (r.type === type && (!action || r.action === action) && !r.id) r.id = id;
-  };
-  const given = found.given ?? found.image;
-  if (given) {
-    if (!found.given && !isOurs(given.tags, config)) await aws.network.tagResources([given.id, ...given.snapshotIds], stackTags(config));
-    if (given.state === 'pending') await waitForImage(ctx, given.id);
-    if (!found.given) {
-      const sgId = found.sg && isOurs(found.sg.tags, config) ? found.sg.id : undefined;
-      await cleanUpBake(ctx, { terminate: found.leftovers.map((i) => i.id), alsoWaitFor: found.terminating.map((i) => i.id), ...(sgId ? { securityGroupId: sgId } : {}) });
+  for (const r of rows) {
+    if (r.id) produce(refs, r, 'id', r.id);
+    if (!r.change) continue;
+    if (r.key === `${STEP}/sg`) {
+      await applySecurityGroup(ctx, r as PlanRow<SecurityGroupChange>, refs);
+      continue;
     }
-    return { imageId: given.id, imageName: given.name || given.id };
-  }
-
-  const net = deps.network as NetworkOut;
-  ctx.progress.update(`security group ${names.securityGroup}`);
-  const sgId = await applySecurityGroup(ctx, {
-    vpcId: net.vpcId, name: names.securityGroup, sg: found.sg, want: bakeIngress(found.callerIp),
-    description: `asg-wizard ${config.stack}: HTTP to the bake instance from the caller only`,
-  });
-  setIds(SG, sgId);
-  let instance = found.instance ?? (await launchBakeInstance(ctx, {
-    imageId: found.baseImageId!, instanceType: config.instances.instanceType, subnetId: found.subnetId ?? net.publicSubnetIds[0]!,
-    securityGroupId: sgId, userData: found.userData!,
-  }));
-  setIds(INSTANCE, instance.id);
-  ctx.progress.update(`waiting for the bake instance ${instance.id} to run`);
-  await aws.compute.waitUntilRunning([instance.id], waitOpts(ctx, 'instance-running'));
-  ctx.progress.update('waiting for the bake instance to pass status checks (AWS: 2–4 min)');
-  await aws.compute.waitUntilStatusOk([instance.id], waitOpts(ctx, 'status-checks'));
-  // The launch answer comes before the public IP is assigned; read it now.
-  instance = (await aws.compute.instanceById(instance.id)) ?? instance;
-  ctx.progress.update('waiting for the user data to finish');
-  await waitForUserData(ctx, instance, found.latestConsole);
-  ctx.progress.update(`creating image ${config.image.name}`);
-  const imageId = await createImage(ctx, instance.id);
-  setIds(IMAGE, imageId);
-  await waitForImage(ctx, imageId);
-  await cleanUpBake(ctx, {
-    terminate: [instance.id, ...found.leftovers.map((i) => i.id)], alsoWaitFor: found.terminating.map((i) => i.id), securityGroupId: sgId,
-  });
-  return { imageId, imageName: config.image.name };
-}
-
-async function apply(ctx: StepContext, found: BakeFound, rows: PlanRow[], deps: Outputs): Promise<BakeOut> {
-  try {
-    return await applyBake(ctx, found, rows, deps);
-  } catch (err) {
-    // Name the step, as AWS errors do (the engine wraps those).
-    if (err instanceof TimeoutError && !err.message.startsWith('bake: ')) throw new TimeoutError(`bake: ${err.message}`, err.suggestion, { cause: err });
-    throw err;
+    const c = refs.resolve(r.change);
+    await ctx.forRow(r, async () => {
+      switch (c.op) {
+        case 'launch': {
+          // Built again from the same inputs; the plan holds only its digest (it may carry a licence key).
+          const userData = bakeUserData(config);
+          if (userDataDigest(userData) !== c.userDataDigest) throw new PlanError('bake: the user data changed since the plan was made: run plan again');
+          const instance = await launchBakeInstance(ctx, { imageId: c.imageId, instanceType: c.instanceType, subnetId: c.subnetId, securityGroupId: c.securityGroupId, userData });
+          produce(refs, r, 'id', instance.id);
+          break;
+        }
+        case 'image': {
+          ctx.progress.update(`waiting for the bake instance ${c.instanceId} to run`);
+          await aws.compute.waitUntilRunning([c.instanceId], waitOpts(ctx, 'instance-running'));
+          // The launch answer comes before the public IP is assigned; read it now.
+          const instance = await aws.compute.instanceById(c.instanceId);
+          if (!instance) throw new PlanError(`bake: the bake instance ${c.instanceId} is gone: run the bake again`);
+          ctx.progress.update('waiting for the user data to finish');
+          await waitForUserData(ctx, instance, c.latestConsole);
+          ctx.progress.update(`creating image ${c.name}`);
+          const imageId = await createImage(ctx, c);
+          produce(refs, r, 'id', imageId);
+          await waitForImage(ctx, imageId);
+          break;
+        }
+        case 'wait-image':
+          await waitForImage(ctx, c.imageId);
+          break;
+        case 'adopt-image':
+          await aws.network.tagResources([c.imageId, ...c.snapshotIds], c.tags);
+          if (c.wait) await waitForImage(ctx, c.imageId);
+          break;
+        default:
+          throw new Error(`bake: unexpected change ${c.op}`);
+      }
+    });
   }
 }
 
-export const bakeStep: Step<BakeFound, BakeOut> = {
-  id: 'bake',
+export const bakeStep = defineStep<'bake', 'network', BakeFound, BakeChange>({
+  id: STEP,
   title: 'Bake (AMI)',
   needs: ['network'],
   detect,
-  plan: (config, found) => plan(config, found),
-  outputs: (_config, found) => outputs(found),
-  apply,
-};
+  plan,
+  outputs,
+  fingerprint: (f) => ({
+    given: f.given ? { id: f.given.id, state: f.given.state } : null,
+    image: f.image ? { id: f.image.id, state: f.image.state, tags: f.image.tags } : null,
+    instance: f.instance ? { id: f.instance.id, imageId: f.instance.imageId } : null,
+    leftovers: f.leftovers.map((i) => i.id),
+    terminating: f.terminating.map((i) => i.id),
+    sg: f.sg ? { id: f.sg.id, ingress: f.sg.ingress, tags: f.sg.tags } : null,
+    callerIp: f.callerIp ?? null,
+    baseImageId: f.baseImageId ?? null,
+    subnetId: f.subnetId ?? null,
+    arch: f.arch,
+  }),
+  async apply(ctx, rows, _deps, refs) {
+    try {
+      await applyBake(ctx, rows, refs);
+    } catch (err) {
+      // Name the step, as AWS errors do (the engine wraps those).
+      if (err instanceof TimeoutError && !err.message.startsWith('bake: ')) throw new TimeoutError(`bake: ${err.message}`, err.suggestion, { cause: err });
+      throw err;
+    }
+  },
+});

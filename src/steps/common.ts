@@ -1,7 +1,8 @@
-/** What every step shares: ownership tags, row builders. */
+/** What every step shares: ownership tags, row builders, the typed step definition. */
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
 import type { TagMap } from '../aws/tags.js';
-import type { Action, FieldChange, PlanRow, StepId } from '../engine/types.js';
+import type { Action, FieldChange, PlanRow, Step, StepId } from '../engine/types.js';
+import type { DepsOf, StepOutputs } from './outputs.js';
 
 /** The tags a resource of this stack is created with: ours, plus a Name. */
 export function stackTags(config: StackConfig, name?: string): { Key: string; Value: string }[] {
@@ -13,8 +14,9 @@ export function isOurs(tags: TagMap | undefined, config: StackConfig): boolean {
   return tags?.[STACK_TAG] === config.stack;
 }
 
-export function row(step: StepId, action: Action, type: string, name: string, extra: Partial<PlanRow> = {}): PlanRow {
-  return { step, action, type, name, changes: [], ...extra };
+/** A plan row of `step`; its key is `<step>/<local>`, unique in the plan. */
+export function row<C = never>(step: StepId, local: string, action: Action, type: string, name: string, extra: Partial<Omit<PlanRow<C>, 'key' | 'step' | 'action' | 'type' | 'name'>> = {}): PlanRow<C> {
+  return { key: `${step}/${local}`, step, action, type, name, changes: [], ...extra };
 }
 
 /** `reuse` for ours, `adopt` for a same-named stranger (taken over only with consent). */
@@ -31,3 +33,17 @@ export function diff(fields: [field: string, from: unknown, to: unknown][]): Fie
 
 /** Adoption reason shown on the row. */
 export const ADOPT_REASON = 'exists without the asg-wizard:stack tag: taken over only with --adopt (or when asked)';
+
+/** A lab step, typed: it reads exactly the outputs of the steps it `needs` and yields its own. */
+export type LabStep<I extends StepId, N extends StepId, Found, Change> =
+  Step<Found, StepOutputs[I], DepsOf<N>, Change> & { readonly id: I; readonly needs: readonly N[] };
+
+/** Declares a step; the types of `deps` follow from `id` and `needs`. */
+export function defineStep<I extends StepId, const N extends StepId, Found, Change>(step: LabStep<I, N, Found, Change>): LabStep<I, N, Found, Change> {
+  return step;
+}
+
+/** Whether a row makes a write when applied (its change is carried out). */
+export function changing(r: PlanRow<unknown>): boolean {
+  return r.action !== 'reuse' && r.action !== 'conflict';
+}

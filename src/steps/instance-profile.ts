@@ -10,9 +10,10 @@
  */
 import type { StackConfig } from '../config/schema.js';
 import { EC2_TRUST_POLICY, SSM_CORE_POLICY_ARN, trustsEc2, type InstanceProfile, type Role } from '../aws/iam.js';
-import type { PlanRow, Step, StepContext } from '../engine/types.js';
-import { ADOPT_REASON, isOurs, row, stackTags } from './common.js';
-import type { InstanceProfileOut } from './outputs.js';
+import type { SdkTags } from '../aws/ec2-network.js';
+import { produce, ref } from '../engine/refs.js';
+import type { PlanRow } from '../engine/types.js';
+import { ADOPT_REASON, defineStep, isOurs, row, stackTags } from './common.js';
 
 export interface InstanceProfileFound {
   role?: Role;
@@ -20,81 +21,105 @@ export interface InstanceProfileFound {
   profile?: InstanceProfile;
 }
 
+/** Each IAM call the rows make, in IAM's order. */
+export type InstanceProfileChange =
+  | { op: 'role'; name: string; create?: { trustPolicy: string; description: string; tags: SdkTags }; tag?: SdkTags; attachPolicy?: string }
+  | { op: 'profile'; name: string; create?: { tags: SdkTags }; tag?: SdkTags; addRole?: string };
+
 const ROLE = 'AWS::IAM::Role';
 const PROFILE = 'AWS::IAM::InstanceProfile';
 const POLICY_NAME = 'AmazonSSMManagedInstanceCore';
+const STEP = 'instance-profile';
 
 /** The role's and the profile's name (the same, as the console makes them). */
 export function instanceProfileName(config: StackConfig): string {
   return `${config.stack}-SSM-Role`;
 }
 
-async function detect(ctx: StepContext): Promise<InstanceProfileFound> {
-  const name = instanceProfileName(ctx.config);
-  const [role, profile] = await Promise.all([ctx.aws.iam.getRole(name), ctx.aws.iam.getInstanceProfile(name)]);
-  const policyArns = role ? await ctx.aws.iam.attachedPolicyArns(name) : [];
-  return { ...(role ? { role } : {}), policyArns, ...(profile ? { profile } : {}) };
-}
-
-function plan(config: StackConfig, found: InstanceProfileFound): PlanRow[] {
+function roleRow(config: StackConfig, found: InstanceProfileFound): PlanRow<InstanceProfileChange> {
   const name = instanceProfileName(config);
-  const rows: PlanRow[] = [];
-  const { role, profile } = found;
-  if (!role) rows.push(row('instance-profile', 'create', ROLE, name, { detail: `trusted by EC2, with ${POLICY_NAME}` }));
-  else if (!trustsEc2(role.trustPolicy)) {
-    rows.push(row('instance-profile', 'conflict', ROLE, name, { id: role.arn, reason: 'exists but EC2 may not assume it (its trust policy lacks ec2.amazonaws.com): remove it or use another --stack' }));
-  } else {
-    const changes = found.policyArns.includes(SSM_CORE_POLICY_ARN) ? [] : [{ field: 'ManagedPolicy', from: null, to: POLICY_NAME }];
-    const ours = isOurs(role.tags, config);
-    rows.push(row('instance-profile', !ours ? 'adopt' : changes.length ? 'update' : 'reuse', ROLE, name, {
-      id: role.arn, detail: `trusted by EC2, with ${POLICY_NAME}`, changes, ...(ours ? {} : { reason: ADOPT_REASON }),
-    }));
-  }
-  if (!profile) rows.push(row('instance-profile', 'create', PROFILE, name, { detail: `holds ${name}` }));
-  else if (profile.roleNames.some((r) => r !== name)) {
-    rows.push(row('instance-profile', 'conflict', PROFILE, name, { id: profile.arn, reason: `holds the role ${profile.roleNames.join(', ')} (a profile takes one role): remove it or use another --stack` }));
-  } else {
-    const changes = profile.roleNames.includes(name) ? [] : [{ field: 'Roles', from: null, to: name }];
-    const ours = isOurs(profile.tags, config);
-    rows.push(row('instance-profile', !ours ? 'adopt' : changes.length ? 'update' : 'reuse', PROFILE, name, {
-      id: profile.arn, detail: `holds ${name}`, changes, ...(ours ? {} : { reason: ADOPT_REASON }),
-    }));
-  }
-  return rows;
-}
-
-function outputs(found: InstanceProfileFound): Partial<InstanceProfileOut> {
-  return found.profile ? { instanceProfileArn: found.profile.arn, instanceProfileName: found.profile.name } : {};
-}
-
-/** Creates what is missing, in IAM's order: role, its policy, the profile, the role in it. */
-async function apply(ctx: StepContext, found: InstanceProfileFound, rows: PlanRow[]): Promise<InstanceProfileOut> {
-  const { config } = ctx;
-  const iam = ctx.aws.iam;
-  const name = instanceProfileName(config);
-  const tags = stackTags(config, name);
-  ctx.progress.update(`role ${name}`);
-  let role = found.role;
+  const { role } = found;
+  const detail = `trusted by EC2, with ${POLICY_NAME}`;
   if (!role) {
-    role = await iam.createRole({ name, trustPolicy: EC2_TRUST_POLICY, description: `asg-wizard ${config.stack}: Session Manager access for the web instances`, tags });
-  } else if (!isOurs(role.tags, config)) await iam.tagRole(name, stackTags(config));
-  if (!found.role || !found.policyArns.includes(SSM_CORE_POLICY_ARN)) await iam.attachRolePolicy(name, SSM_CORE_POLICY_ARN);
-  ctx.progress.update(`instance profile ${name}`);
-  let profile = found.profile;
-  if (!profile) profile = await iam.createInstanceProfile(name, tags);
-  else if (!isOurs(profile.tags, config)) await iam.tagInstanceProfile(name, stackTags(config));
-  if (!profile.roleNames.includes(name)) await iam.addRoleToInstanceProfile(name, name);
-  for (const r of rows) r.id = r.type === ROLE ? role.arn : profile.arn;
-  return { instanceProfileArn: profile.arn, instanceProfileName: profile.name };
+    return row(STEP, 'role', 'create', ROLE, name, {
+      detail,
+      change: {
+        op: 'role', name, attachPolicy: SSM_CORE_POLICY_ARN,
+        create: { trustPolicy: EC2_TRUST_POLICY, description: `asg-wizard ${config.stack}: Session Manager access for the web instances`, tags: stackTags(config, name) },
+      },
+    });
+  }
+  if (!trustsEc2(role.trustPolicy)) {
+    return row(STEP, 'role', 'conflict', ROLE, name, { id: role.arn, reason: 'exists but EC2 may not assume it (its trust policy lacks ec2.amazonaws.com): remove it or use another --stack' });
+  }
+  const attach = !found.policyArns.includes(SSM_CORE_POLICY_ARN);
+  const changes = attach ? [{ field: 'ManagedPolicy', from: null, to: POLICY_NAME }] : [];
+  const ours = isOurs(role.tags, config);
+  const action = !ours ? 'adopt' : changes.length ? 'update' : 'reuse';
+  return row(STEP, 'role', action, ROLE, name, {
+    id: role.arn, detail, changes, ...(ours ? {} : { reason: ADOPT_REASON }),
+    ...(action === 'reuse' ? {} : { change: { op: 'role', name, ...(ours ? {} : { tag: stackTags(config) }), ...(attach ? { attachPolicy: SSM_CORE_POLICY_ARN } : {}) } }),
+  });
 }
 
-export const instanceProfileStep: Step<InstanceProfileFound, InstanceProfileOut> = {
-  id: 'instance-profile',
+function profileRow(config: StackConfig, found: InstanceProfileFound): PlanRow<InstanceProfileChange> {
+  const name = instanceProfileName(config);
+  const { profile } = found;
+  const detail = `holds ${name}`;
+  if (!profile) return row(STEP, 'profile', 'create', PROFILE, name, { detail, change: { op: 'profile', name, create: { tags: stackTags(config, name) }, addRole: name } });
+  if (profile.roleNames.some((r) => r !== name)) {
+    return row(STEP, 'profile', 'conflict', PROFILE, name, { id: profile.arn, reason: `holds the role ${profile.roleNames.join(', ')} (a profile takes one role): remove it or use another --stack` });
+  }
+  const add = !profile.roleNames.includes(name);
+  const changes = add ? [{ field: 'Roles', from: null, to: name }] : [];
+  const ours = isOurs(profile.tags, config);
+  const action = !ours ? 'adopt' : changes.length ? 'update' : 'reuse';
+  return row(STEP, 'profile', action, PROFILE, name, {
+    id: profile.arn, detail, changes, ...(ours ? {} : { reason: ADOPT_REASON }),
+    ...(action === 'reuse' ? {} : { change: { op: 'profile', name, ...(ours ? {} : { tag: stackTags(config) }), ...(add ? { addRole: name } : {}) } }),
+  });
+}
+
+export const instanceProfileStep = defineStep<'instance-profile', never, InstanceProfileFound, InstanceProfileChange>({
+  id: STEP,
   title: 'Session Manager profile',
   needs: [],
   enabled: (config) => config.instances.sessionManager,
-  detect: (ctx) => detect(ctx),
-  plan: (config, found) => plan(config, found),
-  outputs: (_config, found) => outputs(found),
-  apply: (ctx, found, rows) => apply(ctx, found, rows),
-};
+  async detect(ctx) {
+    const name = instanceProfileName(ctx.config);
+    const [role, profile] = await Promise.all([ctx.aws.iam.getRole(name), ctx.aws.iam.getInstanceProfile(name)]);
+    const policyArns = role ? await ctx.aws.iam.attachedPolicyArns(name) : [];
+    return { ...(role ? { role } : {}), policyArns, ...(profile ? { profile } : {}) };
+  },
+  plan: (config, found) => [roleRow(config, found), profileRow(config, found)],
+  outputs: (config, found) => ({
+    instanceProfileArn: found.profile?.arn ?? ref(`${STEP}/profile`, 'id', instanceProfileName(config)),
+    instanceProfileName: instanceProfileName(config),
+  }),
+  fingerprint: (f) => ({
+    role: f.role ? { arn: f.role.arn, trustPolicy: f.role.trustPolicy, tags: f.role.tags } : null,
+    policyArns: [...f.policyArns].sort(),
+    profile: f.profile ? { arn: f.profile.arn, roleNames: f.profile.roleNames, tags: f.profile.tags } : null,
+  }),
+  /** IAM's order: the role and its policy, then the profile and the role in it. */
+  async apply(ctx, rows, _deps, refs) {
+    const iam = ctx.aws.iam;
+    for (const r of rows) {
+      if (r.id) produce(refs, r, 'id', r.id);
+      const c = r.change;
+      if (!c) continue;
+      ctx.progress.update(`${c.op === 'role' ? 'role' : 'instance profile'} ${c.name}`);
+      await ctx.forRow(r, async () => {
+        if (c.op === 'role') {
+          if (c.create) produce(refs, r, 'id', (await iam.createRole({ name: c.name, ...c.create })).arn);
+          if (c.tag) await iam.tagRole(c.name, c.tag);
+          if (c.attachPolicy) await iam.attachRolePolicy(c.name, c.attachPolicy);
+        } else {
+          if (c.create) produce(refs, r, 'id', (await iam.createInstanceProfile(c.name, c.create.tags)).arn);
+          if (c.tag) await iam.tagInstanceProfile(c.name, c.tag);
+          if (c.addRole) await iam.addRoleToInstanceProfile(c.name, c.addRole);
+        }
+      });
+    }
+  },
+});

@@ -1,47 +1,42 @@
 /** `ASG-Web-Inst-SG`: the instances admit HTTP only from the load balancer's group; no SSH from anywhere. */
-import type { StackConfig } from '../config/schema.js';
-import type { IngressRule, SecurityGroup } from '../aws/ec2-network.js';
-import type { Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
-import { applySecurityGroup, planSecurityGroup, type LoadBalancerOut } from './load-balancer.js';
-import type { NetworkOut } from './network.js';
+import type { SecurityGroup } from '../aws/ec2-network.js';
+import { known, ref } from '../engine/refs.js';
+import { defineStep } from './common.js';
+import { applySecurityGroup, groupId, planSecurityGroup, type SecurityGroupChange, type WantedRule } from './security-group.js';
+import type { DepsOf } from './outputs.js';
 
-export interface InstanceSecurityFound { sg?: SecurityGroup; albSgId?: string }
-export interface InstanceSecurityOut { securityGroupId: string }
+export interface InstanceSecurityFound { sg?: SecurityGroup }
 
-function want(albSgId: string | undefined): IngressRule[] {
-  return [{ protocol: 'tcp', fromPort: 80, toPort: 80, sourceGroupId: albSgId ?? '(load balancer group)', description: 'HTTP from the load balancer' }];
+type Deps = DepsOf<'network' | 'load-balancer'>;
+
+function want(deps: Deps): WantedRule[] {
+  const source = deps['load-balancer']?.albSecurityGroupId ?? ref('load-balancer/alb-sg', 'id', 'load balancer group');
+  return [{ protocol: 'tcp', fromPort: 80, toPort: 80, sourceGroupId: source, description: 'HTTP from the load balancer' }];
 }
 
-async function detect(ctx: StepContext, deps: Outputs): Promise<InstanceSecurityFound> {
-  const vpcId = (deps.network as Partial<NetworkOut> | undefined)?.vpcId;
-  const albSgId = (deps['load-balancer'] as Partial<LoadBalancerOut> | undefined)?.albSecurityGroupId;
-  const sg = vpcId ? await ctx.aws.network.findSecurityGroupByName(vpcId, ctx.config.instances.securityGroupName) : undefined;
-  return { ...(sg ? { sg } : {}), ...(albSgId ? { albSgId } : {}) };
-}
-
-function plan(config: StackConfig, found: InstanceSecurityFound): PlanRow[] {
-  const names = { [found.albSgId ?? '(load balancer group)']: config.alb.securityGroupName };
-  return [planSecurityGroup('instance-security', config, config.instances.securityGroupName, found.sg, want(found.albSgId), names)];
-}
-
-async function apply(ctx: StepContext, found: InstanceSecurityFound, rows: PlanRow[], deps: Outputs): Promise<InstanceSecurityOut> {
-  const net = deps.network as NetworkOut;
-  const lb = deps['load-balancer'] as LoadBalancerOut;
-  ctx.progress.update(`security group ${ctx.config.instances.securityGroupName}`);
-  const id = await applySecurityGroup(ctx, {
-    vpcId: net.vpcId, name: ctx.config.instances.securityGroupName, sg: found.sg, want: want(lb.albSecurityGroupId),
-    description: `asg-wizard ${ctx.config.stack}: HTTP from the load balancer only`,
+function planned(config: Parameters<typeof planSecurityGroup>[0], found: InstanceSecurityFound, deps: Deps) {
+  const albSg = deps['load-balancer']?.albSecurityGroupId;
+  return planSecurityGroup(config, {
+    step: 'instance-security', local: 'sg', name: config.instances.securityGroupName,
+    description: `asg-wizard ${config.stack}: HTTP from the load balancer only`,
+    vpcId: deps.network?.vpcId ?? '(no VPC)', sg: found.sg, want: want(deps),
+    sgNames: typeof albSg === 'string' ? { [albSg]: config.alb.securityGroupName } : {},
   });
-  for (const r of rows) r.id = id;
-  return { securityGroupId: id };
 }
 
-export const instanceSecurityStep: Step<InstanceSecurityFound, InstanceSecurityOut> = {
+export const instanceSecurityStep = defineStep<'instance-security', 'network' | 'load-balancer', InstanceSecurityFound, SecurityGroupChange>({
   id: 'instance-security',
   title: 'Instance security group',
   needs: ['network', 'load-balancer'],
-  detect,
-  plan,
-  outputs: (_c, found) => (found.sg ? { securityGroupId: found.sg.id } : {}),
-  apply,
-};
+  async detect(ctx, deps) {
+    const vpcId = known(deps.network?.vpcId);
+    const sg = vpcId ? await ctx.aws.network.findSecurityGroupByName(vpcId, ctx.config.instances.securityGroupName) : undefined;
+    return sg ? { sg } : {};
+  },
+  plan: (config, found, deps) => [planned(config, found, deps)],
+  outputs: (config, found, deps) => ({ securityGroupId: groupId(planned(config, found, deps)) }),
+  fingerprint: (found) => (found.sg ? { id: found.sg.id, ingress: found.sg.ingress, tags: found.sg.tags } : null),
+  async apply(ctx, rows, _deps, refs) {
+    for (const r of rows) await applySecurityGroup(ctx, r, refs);
+  },
+});

@@ -6,11 +6,11 @@
  */
 import type { StackConfig } from '../config/schema.js';
 import { clientToken, type LaunchTemplate, type LaunchTemplateSpec, type LaunchTemplateVersion } from '../aws/launch-templates.js';
-import type { FieldChange, Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
-import { PlanError } from '../errors.js';
-import { ADOPT_REASON, diff, isOurs, row, stackTags } from './common.js';
-import type { BakeOut, InstanceProfileOut, LaunchTemplateOut } from './outputs.js';
-import type { InstanceSecurityOut } from './instance-security.js';
+import type { SdkTags } from '../aws/ec2-network.js';
+import { produce, ref, show, type Id, type Ref } from '../engine/refs.js';
+import type { FieldChange, PlanRow } from '../engine/types.js';
+import { ADOPT_REASON, defineStep, diff, isOurs, row, stackTags } from './common.js';
+import type { DepsOf } from './outputs.js';
 
 export interface LaunchTemplateFound {
   lt?: LaunchTemplate;
@@ -20,153 +20,149 @@ export interface LaunchTemplateFound {
   latest?: LaunchTemplateVersion;
 }
 
+type Deps = DepsOf<'bake' | 'instance-security' | 'instance-profile'>;
+
+/** A version's data as planned: the image, group and profile may still be to be made. */
+export type PlannedSpec = Omit<LaunchTemplateSpec, 'imageId' | 'securityGroupIds' | 'instanceProfileArn'> & {
+  imageId: Id; securityGroupIds: Id[]; instanceProfileArn?: Id;
+};
+
+export type LaunchTemplateChange =
+  | { op: 'create'; name: string; spec: PlannedSpec; tags: SdkTags }
+  /** A new default: a new version (`spec`), or the latest one that already holds what is wanted (`version`). */
+  | { op: 'update'; templateId: string; tag?: SdkTags; spec?: PlannedSpec; version?: number };
+
 const LT = 'AWS::EC2::LaunchTemplate';
+const STEP = 'launch-template';
+const KEY = `${STEP}/template`;
 
 /** The console's description of the lab's template, for any stack. */
 export function templateDescription(stack: string): string {
   return `Immersion Day ${stack} Instances Template – ${stack} only`;
 }
 
-/** What the default version should hold; ids of resources still to be made are shown by name in brackets. */
-interface Wanted {
-  imageId?: string;
-  imageLabel: string;
-  instanceType: string;
-  securityGroupId?: string;
-  instanceProfileArn?: string;
-}
-
-function wanted(config: StackConfig, deps: Outputs): Wanted {
-  const bake = deps.bake as Partial<BakeOut> | undefined;
-  const sg = deps['instance-security'] as Partial<InstanceSecurityOut> | undefined;
-  const profile = deps['instance-profile'] as Partial<InstanceProfileOut> | undefined;
-  const imageId = bake?.imageId ?? config.image.id;
+/** What the default version should hold. */
+function wantedSpec(config: StackConfig, deps: Deps, description: string): PlannedSpec {
+  const profile = deps['instance-profile']?.instanceProfileArn;
   return {
-    ...(imageId ? { imageId } : {}),
-    imageLabel: bake?.imageName ?? (config.image.id ? config.image.id : config.image.name),
+    imageId: deps.bake?.imageId ?? config.image.id ?? ref('bake/image', 'id', config.image.name),
     instanceType: config.instances.instanceType,
-    ...(sg?.securityGroupId ? { securityGroupId: sg.securityGroupId } : {}),
-    ...(profile?.instanceProfileArn ? { instanceProfileArn: profile.instanceProfileArn } : {}),
+    securityGroupIds: [deps['instance-security']?.securityGroupId ?? ref('instance-security/sg', 'id', config.instances.securityGroupName)],
+    ...(profile ? { instanceProfileArn: profile } : {}),
+    instanceTags: stackTags(config, `${config.stack} Instance`),
+    description,
   };
 }
 
 /** A version may name its profile by name; an ARN ending in `/name` is the same profile. */
-function sameProfile(have: string | undefined, want: string | undefined): boolean {
-  if (!have || !want) return have === want;
+function sameProfile(have: string | undefined, want: Id | undefined): boolean {
+  if (typeof want !== 'string' || !have) return have === want;
   return have === want || want.endsWith(`/${have}`) || have.endsWith(`/${want}`);
 }
 
 /** How version `v` differs from what is wanted (empty: as wanted). */
-function versionChanges(config: StackConfig, v: LaunchTemplateVersion, w: Wanted): FieldChange[] {
-  const sgWanted = w.securityGroupId ? [w.securityGroupId] : [`(${config.instances.securityGroupName})`];
+function versionChanges(v: LaunchTemplateVersion, w: PlannedSpec): FieldChange[] {
   return [
     ...diff([
-      ['ImageId', v.imageId ?? null, w.imageId ?? `(${w.imageLabel})`],
+      ['ImageId', v.imageId ?? null, show(w.imageId)],
       ['InstanceType', v.instanceType ?? null, w.instanceType],
-      ['SecurityGroupIds', v.securityGroupIds, sgWanted],
+      ['SecurityGroupIds', v.securityGroupIds, w.securityGroupIds.map(show)],
       ['HttpTokens', v.httpTokens ?? 'optional', 'required'],
     ]),
-    ...(sameProfile(v.instanceProfile, w.instanceProfileArn) ? [] : [{ field: 'IamInstanceProfile', from: v.instanceProfile ?? null, to: w.instanceProfileArn ?? null }]),
+    ...(sameProfile(v.instanceProfile, w.instanceProfileArn) ? [] : [{ field: 'IamInstanceProfile', from: v.instanceProfile ?? null, to: w.instanceProfileArn === undefined ? null : show(w.instanceProfileArn) }]),
   ];
 }
 
 /** The version the default should move to (the latest when it already holds what is wanted), or undefined. */
-function nextDefault(config: StackConfig, found: LaunchTemplateFound, w: Wanted): { version: number; reuseLatest: boolean; changes: FieldChange[] } | undefined {
+function nextDefault(found: LaunchTemplateFound, w: PlannedSpec): { version: number; reuseLatest: boolean; changes: FieldChange[] } | undefined {
   const { lt, def } = found;
   if (!lt || !def) return undefined;
-  const changes = versionChanges(config, def, w);
+  const changes = versionChanges(def, w);
   if (!changes.length) return undefined;
-  const reuseLatest = !!found.latest && versionChanges(config, found.latest, w).length === 0;
+  const reuseLatest = !!found.latest && versionChanges(found.latest, w).length === 0;
   return { version: reuseLatest ? found.latest!.number : lt.latestVersion + 1, reuseLatest, changes };
 }
 
-async function detect(ctx: StepContext): Promise<LaunchTemplateFound> {
-  const api = ctx.aws.launchTemplates;
-  const lt = await api.find(ctx.config.launchTemplate.name);
-  if (!lt) return {};
-  const [def, latest] = await Promise.all([
-    api.version(lt.id, lt.defaultVersion),
-    lt.latestVersion !== lt.defaultVersion ? api.version(lt.id, lt.latestVersion) : Promise.resolve(undefined),
-  ]);
-  return { lt, ...(def ? { def } : {}), ...(latest ? { latest } : {}) };
-}
-
-function plan(config: StackConfig, found: LaunchTemplateFound, deps: Outputs): PlanRow[] {
-  const w = wanted(config, deps);
+function plan(config: StackConfig, found: LaunchTemplateFound, deps: Deps): PlanRow<LaunchTemplateChange> {
   const name = config.launchTemplate.name;
-  const detail = `${w.imageLabel}, ${w.instanceType}, ${config.instances.securityGroupName}, IMDSv2 required${w.instanceProfileArn ? ', Session Manager profile' : ''}`;
+  const w = wantedSpec(config, deps, templateDescription(config.stack));
+  const imageLabel = deps.bake?.imageName ?? config.image.id ?? config.image.name;
+  const detail = `${imageLabel}, ${w.instanceType}, ${config.instances.securityGroupName}, IMDSv2 required${w.instanceProfileArn ? ', Session Manager profile' : ''}`;
   const { lt } = found;
-  if (!lt) return [row('launch-template', 'create', LT, name, { detail })];
-  const next = nextDefault(config, found, w);
+  if (!lt) return row(STEP, 'template', 'create', LT, name, { detail, change: { op: 'create', name, spec: w, tags: stackTags(config, name) } });
+  const next = nextDefault(found, w);
   const changes = next ? [...next.changes, { field: 'DefaultVersion', from: lt.defaultVersion, to: next.version }] : [];
-  if (!isOurs(lt.tags, config)) return [row('launch-template', 'adopt', LT, name, { id: lt.id, detail, changes, reason: ADOPT_REASON })];
-  return [row('launch-template', changes.length ? 'update' : 'reuse', LT, name, { id: lt.id, detail: `${detail}; default version ${next?.version ?? lt.defaultVersion}`, changes })];
-}
-
-function outputs(config: StackConfig, found: LaunchTemplateFound, deps: Outputs): Partial<LaunchTemplateOut> {
-  const { lt } = found;
-  if (!lt) return {};
-  // In a plan, the default the apply would move to: the Auto Scaling step plans its instance refresh from it.
-  const next = nextDefault(config, found, wanted(config, deps));
-  return { launchTemplateId: lt.id, launchTemplateName: lt.name, defaultVersion: next?.version ?? lt.defaultVersion, versionChanged: !!next };
-}
-
-/** The full version data from the steps' outputs; refuses when an id is still missing. */
-function specOf(config: StackConfig, w: Wanted, description: string): LaunchTemplateSpec {
-  if (!w.imageId) throw new PlanError(`launch template ${config.launchTemplate.name}: no image to launch from (the bake gave none)`, 'give --image-id, or run asg-wizard bake first');
-  if (!w.securityGroupId) throw new PlanError(`launch template ${config.launchTemplate.name}: the instance security group ${config.instances.securityGroupName} does not exist`);
-  return {
-    imageId: w.imageId, instanceType: w.instanceType, securityGroupIds: [w.securityGroupId],
-    ...(w.instanceProfileArn ? { instanceProfileArn: w.instanceProfileArn } : {}),
-    instanceTags: stackTags(config, `${config.stack} Instance`), description,
+  const ours = isOurs(lt.tags, config);
+  const change: LaunchTemplateChange = {
+    op: 'update', templateId: lt.id, ...(ours ? {} : { tag: stackTags(config) }),
+    ...(next ? (next.reuseLatest ? { version: next.version } : { spec: { ...w, description: `${templateDescription(config.stack)}, ${imageLabel}` } }) : {}),
   };
+  if (!ours) return row(STEP, 'template', 'adopt', LT, name, { id: lt.id, detail, changes, reason: ADOPT_REASON, change });
+  return row(STEP, 'template', changes.length ? 'update' : 'reuse', LT, name, {
+    id: lt.id, detail: `${detail}; default version ${next?.version ?? lt.defaultVersion}`, changes, ...(changes.length ? { change } : {}),
+  });
 }
 
-async function apply(ctx: StepContext, found: LaunchTemplateFound, rows: PlanRow[], deps: Outputs): Promise<LaunchTemplateOut> {
-  const { config } = ctx;
-  const api = ctx.aws.launchTemplates;
-  const name = config.launchTemplate.name;
-  const w = wanted(config, deps);
-  let lt = found.lt;
-  let versionChanged = false;
-  let defaultVersion: number;
-  if (!lt) {
-    ctx.progress.update(`launch template ${name}`);
-    const spec = specOf(config, w, templateDescription(config.stack));
-    lt = await api.create(name, spec, stackTags(config, name), clientToken('CreateLaunchTemplate', config.stack, name, spec));
-    defaultVersion = lt.defaultVersion;
-    versionChanged = true;
-  } else {
-    if (!isOurs(lt.tags, config)) await api.tag(lt.id, stackTags(config));
-    const next = nextDefault(config, found, w);
-    defaultVersion = lt.defaultVersion;
-    if (next) {
-      const spec = specOf(config, w, `${templateDescription(config.stack)}, ${w.imageLabel}`);
-      let version = next.version;
-      if (!next.reuseLatest) {
-        ctx.progress.update(`launch template ${name}: new version`);
-        version = await api.createVersion(lt.id, spec, clientToken('CreateLaunchTemplateVersion', config.stack, lt.id, spec));
-      }
-      ctx.progress.update(`launch template ${name}: default version ${lt.defaultVersion} → ${version}`);
-      await api.setDefaultVersion(lt.id, version);
-      defaultVersion = version;
-      versionChanged = true;
-    }
-  }
-  for (const r of rows) {
-    r.id = lt.id;
-    const dv = r.changes.find((c) => c.field === 'DefaultVersion');
-    if (dv) dv.to = defaultVersion;
-  }
-  return { launchTemplateId: lt.id, launchTemplateName: lt.name, defaultVersion, versionChanged };
-}
-
-export const launchTemplateStep: Step<LaunchTemplateFound, LaunchTemplateOut> = {
-  id: 'launch-template',
+export const launchTemplateStep = defineStep<'launch-template', 'bake' | 'instance-security' | 'instance-profile', LaunchTemplateFound, LaunchTemplateChange>({
+  id: STEP,
   title: 'Launch template',
   needs: ['bake', 'instance-security', 'instance-profile'],
-  detect,
-  plan,
-  outputs,
-  apply,
-};
+  async detect(ctx) {
+    const api = ctx.aws.launchTemplates;
+    const lt = await api.find(ctx.config.launchTemplate.name);
+    if (!lt) return {};
+    const [def, latest] = await Promise.all([
+      api.version(lt.id, lt.defaultVersion),
+      lt.latestVersion !== lt.defaultVersion ? api.version(lt.id, lt.latestVersion) : Promise.resolve(undefined),
+    ]);
+    return { lt, ...(def ? { def } : {}), ...(latest ? { latest } : {}) };
+  },
+  plan: (config, found, deps) => [plan(config, found, deps)],
+  outputs(config, found, deps) {
+    const { lt } = found;
+    const name = config.launchTemplate.name;
+    // In a plan, the default the apply moves to: the Auto Scaling step plans its instance refresh from it.
+    const next = lt ? nextDefault(found, wantedSpec(config, deps, '')) : undefined;
+    const made: Ref<number> = ref<number>(KEY, 'version', next ? String(next.version) : '1');
+    return {
+      launchTemplateId: lt?.id ?? ref(KEY, 'id', name),
+      launchTemplateName: name,
+      defaultVersion: !lt ? made : next ? (next.reuseLatest ? next.version : made) : lt.defaultVersion,
+      versionChanged: !lt || !!next,
+    };
+  },
+  fingerprint: (f) => ({
+    lt: f.lt ? { id: f.lt.id, defaultVersion: f.lt.defaultVersion, latestVersion: f.lt.latestVersion, tags: f.lt.tags } : null,
+    def: f.def ?? null,
+    latest: f.latest ?? null,
+  }),
+  async apply(ctx, rows, _deps, refs) {
+    const api = ctx.aws.launchTemplates;
+    const { stack } = ctx.config;
+    for (const r of rows) {
+      if (!r.change) continue;
+      const c = refs.resolve(r.change);
+      await ctx.forRow(r, async () => {
+        if (c.op === 'create') {
+          ctx.progress.update(`launch template ${c.name}`);
+          const lt = await api.create(c.name, c.spec, c.tags, clientToken('CreateLaunchTemplate', stack, c.name, c.spec));
+          produce(refs, r, 'id', lt.id);
+          produce(refs, r, 'version', lt.defaultVersion);
+          return;
+        }
+        produce(refs, r, 'id', c.templateId);
+        if (c.tag) await api.tag(c.templateId, c.tag);
+        let version = c.version;
+        if (c.spec) {
+          ctx.progress.update(`launch template ${r.name}: new version`);
+          version = await api.createVersion(c.templateId, c.spec, clientToken('CreateLaunchTemplateVersion', stack, c.templateId, c.spec));
+        }
+        if (version !== undefined) {
+          ctx.progress.update(`launch template ${r.name}: default version → ${version}`);
+          await api.setDefaultVersion(c.templateId, version);
+          produce(refs, r, 'version', version);
+        }
+      });
+    }
+  },
+});

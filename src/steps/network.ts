@@ -6,10 +6,14 @@
  */
 import { UsageError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
-import type { InternetGateway, NatGateway, RouteTable, Subnet, Vpc } from '../aws/ec2-network.js';
-import type { PlanRow, Step, StepContext } from '../engine/types.js';
+import type { InternetGateway, NatGateway, RouteTable, SdkTags, Subnet, Vpc } from '../aws/ec2-network.js';
+import type { PlanRow, StepContext } from '../engine/types.js';
 import type { WaitKind } from '../engine/waits.js';
-import { isOurs, row, stackTags } from './common.js';
+import { produce, ref, type Id } from '../engine/refs.js';
+import { defineStep, isOurs, row, stackTags } from './common.js';
+import type { NetworkOut } from './outputs.js';
+
+export type { NetworkOut };
 
 export interface NetworkFound {
   /** `existing`: a VPC we use but do not manage; `lab`: the lab network, ours to build. */
@@ -19,14 +23,20 @@ export interface NetworkFound {
   igw?: InternetGateway;
   routeTables: RouteTable[];
   natGateways: NatGateway[];
+  /** Internet gateways of this stack attached to no VPC (a run that died between create and attach). */
+  strayGateways: InternetGateway[];
   azs: string[];
 }
 
-export interface NetworkOut {
-  vpcId: string;
-  publicSubnetIds: string[];
-  privateSubnetIds: string[];
-}
+/** What each row of the lab network does (ids of what earlier rows make are refs). */
+export type NetworkChange =
+  | { op: 'create-vpc'; cidr: string; tags: SdkTags }
+  | { op: 'create-igw'; vpcId: Id; tags: SdkTags }
+  | { op: 'attach-igw'; igwId: string; vpcId: Id }
+  | { op: 'create-subnet'; vpcId: Id; cidr: string; az: string; public: boolean; tags: SdkTags }
+  | { op: 'map-public-ip'; subnetId: string }
+  | { op: 'create-nat'; subnetId: Id; tags: SdkTags }
+  | { op: 'route-table'; tableId?: string; create?: { vpcId: Id; tags: SdkTags }; route?: { gatewayId: Id } | { natGatewayId: Id }; associate: Id[] };
 
 const VPC = 'AWS::EC2::VPC';
 const SUBNET = 'AWS::EC2::Subnet';
@@ -127,10 +137,10 @@ async function detect(ctx: StepContext): Promise<NetworkFound> {
     const named = await aws.network.listVpcs([{ Name: 'tag:Name', Values: [config.network.vpcName] }]);
     vpc = named.find((v) => isOurs(v.tags, config)) ?? named[0];
   }
-  const empty: NetworkFound = { mode: 'lab', subnets: [], routeTables: [], natGateways: [], azs };
+  const empty: NetworkFound = { mode: 'lab', subnets: [], routeTables: [], natGateways: [], strayGateways: [], azs };
   if (!vpc) {
     if (azs.length < 2) throw new UsageError(`${ctx.region} has fewer than two Availability Zones: the lab needs two`);
-    return empty;
+    return { ...empty, strayGateways: await strays(ctx) };
   }
   const routeTables = await aws.network.routeTables(vpc.id);
   const [subnets, igws, natGateways] = await Promise.all([
@@ -139,137 +149,178 @@ async function detect(ctx: StepContext): Promise<NetworkFound> {
     aws.network.natGateways(vpc.id),
   ]);
   const mode = !config.network.vpcId && isOurs(vpc.tags, config) ? 'lab' : 'existing';
-  const found: NetworkFound = { mode, vpc, subnets, routeTables, natGateways, azs, ...(igws[0] ? { igw: igws[0] } : {}) };
+  const found: NetworkFound = {
+    mode, vpc, subnets, routeTables, natGateways, azs, ...(igws[0] ? { igw: igws[0] } : {}),
+    strayGateways: mode === 'lab' && !igws[0] ? await strays(ctx) : [],
+  };
   if (mode === 'existing') validateExisting(config, found);
   return found;
+}
+
+/** This stack's internet gateways attached to nothing: one is attached instead of making another. */
+async function strays(ctx: StepContext): Promise<InternetGateway[]> {
+  return (await ctx.aws.network.findInternetGateways([{ Name: `tag:${STACK_TAG}`, Values: [ctx.config.stack] }])).filter((g) => g.vpcIds.length === 0);
 }
 
 function describeSubnet(s: Subnet): string {
   return `${s.az} ${s.cidr} ${s.public ? 'public' : 'private'}`;
 }
 
-function plan(config: StackConfig, found: NetworkFound): PlanRow[] {
+const STEP = 'network';
+const VPC_KEY = `${STEP}/vpc`;
+const IGW_KEY = `${STEP}/igw`;
+const NAT_KEY = `${STEP}/nat`;
+const subnetKey = (name: string) => `${STEP}/subnet:${name}`;
+
+/** The lab subnet's id: found, or a ref to the row that makes it. */
+function labSubnetId(found: NetworkFound, name: string): Id {
+  return found.subnets.find((s) => s.name === name)?.id ?? ref(subnetKey(name), 'id', name);
+}
+
+function plan(config: StackConfig, found: NetworkFound): PlanRow<NetworkChange>[] {
   if (found.mode === 'existing') {
     const { pub, priv } = chooseSubnets(config, found);
     const v = found.vpc!;
     return [
-      row('network', 'reuse', VPC, v.name ?? v.id, { id: v.id, detail: `${v.cidr} (existing, not managed)` }),
-      ...[...pub, ...priv].map((s) => row('network', 'reuse', SUBNET, s.name ?? s.id, { id: s.id, detail: describeSubnet(s) })),
+      row(STEP, 'vpc', 'reuse', VPC, v.name ?? v.id, { id: v.id, detail: `${v.cidr} (existing, not managed)` }),
+      ...[...pub, ...priv].map((s) => row<NetworkChange>(STEP, `subnet:${s.id}`, 'reuse', SUBNET, s.name ?? s.id, { id: s.id, detail: describeSubnet(s) })),
     ];
   }
   const n = names(config);
-  const rows: PlanRow[] = [];
+  const rows: PlanRow<NetworkChange>[] = [];
   const vpc = found.vpc;
+  const vpcId: Id = vpc?.id ?? ref(VPC_KEY, 'id', config.network.vpcName);
   rows.push(vpc
-    ? row('network', 'reuse', VPC, config.network.vpcName, { id: vpc.id, detail: vpc.cidr })
-    : row('network', 'create', VPC, config.network.vpcName, { detail: config.network.vpcCidr }));
+    ? row(STEP, 'vpc', 'reuse', VPC, config.network.vpcName, { id: vpc.id, detail: vpc.cidr })
+    : row(STEP, 'vpc', 'create', VPC, config.network.vpcName, { detail: config.network.vpcCidr, change: { op: 'create-vpc', cidr: config.network.vpcCidr, tags: stackTags(config, config.network.vpcName) } }));
   const igw = found.igw;
-  rows.push(igw
-    ? row('network', 'reuse', IGW, n.igw, { id: igw.id })
-    : row('network', 'create', IGW, n.igw, { detail: `attached to ${config.network.vpcName}` }));
-  for (const l of labSubnets(config, found.azs)) {
+  const stray = found.strayGateways[0];
+  if (igw) rows.push(row(STEP, 'igw', 'reuse', IGW, n.igw, { id: igw.id }));
+  else if (stray) {
+    rows.push(row(STEP, 'igw', 'update', IGW, n.igw, {
+      id: stray.id, detail: `attached to ${config.network.vpcName}`, changes: [{ field: 'Attachment', from: null, to: config.network.vpcName }],
+      change: { op: 'attach-igw', igwId: stray.id, vpcId },
+    }));
+  } else rows.push(row(STEP, 'igw', 'create', IGW, n.igw, { detail: `attached to ${config.network.vpcName}`, change: { op: 'create-igw', vpcId, tags: stackTags(config, n.igw) } }));
+  const igwId: Id = igw?.id ?? stray?.id ?? ref(IGW_KEY, 'id', n.igw);
+  const layout = labSubnets(config, found.azs);
+  for (const l of layout) {
     const s = found.subnets.find((x) => x.name === l.name);
     const detail = `${l.az} ${l.cidr} ${l.public ? 'public' : 'private'}`;
-    if (!s) rows.push(row('network', 'create', SUBNET, l.name, { detail }));
+    const local = `subnet:${l.name}`;
+    if (!s) rows.push(row(STEP, local, 'create', SUBNET, l.name, { detail, change: { op: 'create-subnet', vpcId, cidr: l.cidr, az: l.az, public: l.public, tags: stackTags(config, l.name) } }));
     else if (l.public && !s.mapPublicIp) {
-      rows.push(row('network', 'update', SUBNET, l.name, { id: s.id, detail, changes: [{ field: 'MapPublicIpOnLaunch', from: false, to: true }] }));
-    } else rows.push(row('network', 'reuse', SUBNET, l.name, { id: s.id, detail }));
+      rows.push(row(STEP, local, 'update', SUBNET, l.name, { id: s.id, detail, changes: [{ field: 'MapPublicIpOnLaunch', from: false, to: true }], change: { op: 'map-public-ip', subnetId: s.id } }));
+    } else rows.push(row(STEP, local, 'reuse', SUBNET, l.name, { id: s.id, detail }));
   }
   const nat = found.natGateways.find((g) => isOurs(g.tags, config));
+  const natId: Id = nat?.id ?? ref(NAT_KEY, 'id', n.nat);
   for (const [rtName, isPublic] of [[n.publicRt, true], [n.privateRt, false]] as const) {
     const t = found.routeTables.find((x) => x.tags.Name === rtName);
-    const wantSubnets = labSubnets(config, found.azs).filter((l) => l.public === isPublic).map((l) => l.name);
+    const want = layout.filter((l) => l.public === isPublic);
     const target = isPublic ? 'internet gateway' : config.network.natGateway ? 'NAT gateway' : undefined;
-    const detail = `${wantSubnets.join(', ')}${target ? `; 0.0.0.0/0 → ${target}` : ''}`;
+    const detail = `${want.map((l) => l.name).join(', ')}${target ? `; 0.0.0.0/0 → ${target}` : ''}`;
+    const local = isPublic ? 'public-rt' : 'private-rt';
+    const route = isPublic ? { gatewayId: igwId } : config.network.natGateway ? { natGatewayId: natId } : undefined;
     if (!t) {
-      rows.push(row('network', 'create', RTB, rtName, { detail }));
+      rows.push(row(STEP, local, 'create', RTB, rtName, {
+        detail, change: { op: 'route-table', create: { vpcId, tags: stackTags(config, rtName) }, ...(route ? { route } : {}), associate: want.map((l) => labSubnetId(found, l.name)) },
+      }));
       continue;
     }
-    const changes = [];
-    const assoc = wantSubnets.map((name) => found.subnets.find((s) => s.name === name)).filter((s) => !s || !t.subnetIds.includes(s.id));
-    if (assoc.length) changes.push({ field: 'Associations', from: t.subnetIds.length, to: wantSubnets.length });
-    if (isPublic && !t.igwRoute) changes.push({ field: 'Route 0.0.0.0/0', from: null, to: 'internet gateway' });
-    if (!isPublic && config.network.natGateway && !t.natRoute) changes.push({ field: 'Route 0.0.0.0/0', from: null, to: 'NAT gateway' });
-    rows.push(row('network', changes.length ? 'update' : 'reuse', RTB, rtName, { id: t.id, detail, changes }));
+    const associate = want.map((l) => labSubnetId(found, l.name)).filter((id) => typeof id !== 'string' || !t.subnetIds.includes(id));
+    const missingRoute = isPublic ? !t.igwRoute : config.network.natGateway && !t.natRoute;
+    const changes = [
+      ...(associate.length ? [{ field: 'Associations', from: t.subnetIds.length, to: t.subnetIds.length + associate.length }] : []),
+      ...(missingRoute ? [{ field: 'Route 0.0.0.0/0', from: null, to: target }] : []),
+    ];
+    rows.push(row(STEP, local, changes.length ? 'update' : 'reuse', RTB, rtName, {
+      id: t.id, detail, changes, ...(changes.length ? { change: { op: 'route-table', tableId: t.id, ...(missingRoute && route ? { route } : {}), associate } } : {}),
+    }));
   }
   if (config.network.natGateway) {
     rows.push(nat
-      ? row('network', 'reuse', NAT, n.nat, { id: nat.id })
-      : row('network', 'create', NAT, n.nat, { detail: 'in the first public subnet', reason: NAT_COST }));
+      ? row(STEP, 'nat', 'reuse', NAT, n.nat, { id: nat.id })
+      : row(STEP, 'nat', 'create', NAT, n.nat, { detail: 'in the first public subnet', reason: NAT_COST, change: { op: 'create-nat', subnetId: labSubnetId(found, layout[0]!.name), tags: stackTags(config, n.nat) } }));
   }
   return rows;
 }
 
-function outputs(found: NetworkFound, config: StackConfig): Partial<NetworkOut> {
-  if (!found.vpc) return {};
-  const { pub, priv } = chooseSubnets(config, found);
-  return { vpcId: found.vpc.id, publicSubnetIds: pub.map((s) => s.id), privateSubnetIds: priv.map((s) => s.id) };
-}
-
-/** Builds what the lab network lacks, in dependency order; each piece tagged at creation. */
-async function apply(ctx: StepContext, found: NetworkFound): Promise<NetworkOut> {
-  const { config, aws } = ctx;
-  if (found.mode === 'existing') return outputs(found, config) as NetworkOut;
-  const n = names(config);
-  const tags = (name: string) => stackTags(config, name);
-  const net = aws.network;
-  ctx.progress.update(`VPC ${config.network.vpcName}`);
-  const vpcId = found.vpc?.id ?? (await net.createVpc(config.network.vpcCidr, tags(config.network.vpcName)));
-  let igwId = found.igw?.id;
-  if (!igwId) {
-    // A gateway created by a run that died before attaching it is ours and found by tag.
-    const strays = (await net.findInternetGateways([{ Name: `tag:${STACK_TAG}`, Values: [config.stack] }])).filter((g) => g.vpcIds.length === 0);
-    if (strays[0]) {
-      igwId = strays[0].id;
-      await net.attachInternetGateway(igwId, vpcId);
-    } else igwId = await net.createInternetGateway(vpcId, tags(n.igw));
+function outputs(config: StackConfig, found: NetworkFound): NetworkOut {
+  if (found.mode === 'existing') {
+    const { pub, priv } = chooseSubnets(config, found);
+    return { vpcId: found.vpc!.id, publicSubnetIds: pub.map((s) => s.id), privateSubnetIds: priv.map((s) => s.id) };
   }
-  const subnetIds = new Map<string, string>();
-  for (const l of labSubnets(config, found.azs)) {
-    const s = found.subnets.find((x) => x.name === l.name);
-    ctx.progress.update(`subnet ${l.name}`);
-    if (!s) subnetIds.set(l.name, await net.createSubnet(vpcId, l.cidr, l.az, tags(l.name), l.public));
-    else {
-      subnetIds.set(l.name, s.id);
-      if (l.public && !s.mapPublicIp) await net.setMapPublicIp(s.id);
-    }
-  }
-  let natId = found.natGateways.find((g) => isOurs(g.tags, config))?.id;
   const layout = labSubnets(config, found.azs);
-  for (const [rtName, isPublic] of [[n.publicRt, true], [n.privateRt, false]] as const) {
-    ctx.progress.update(`route table ${rtName}`);
-    const existing = found.routeTables.find((x) => x.tags.Name === rtName);
-    const rtId = existing?.id ?? (await net.createRouteTable(vpcId, tags(rtName)));
-    if (isPublic && !existing?.igwRoute) await net.createDefaultRoute(rtId, { gatewayId: igwId });
-    if (!isPublic && config.network.natGateway && !existing?.natRoute) {
-      if (!natId) {
-        ctx.progress.update(`NAT gateway ${n.nat} (about 1–2 min)`);
-        natId = await net.createNatGateway(subnetIds.get(layout[0]!.name)!, tags(n.nat), waitOpts(ctx, 'nat-gateway'));
-      }
-      await net.createDefaultRoute(rtId, { natGatewayId: natId });
-    }
-    for (const l of layout.filter((x) => x.public === isPublic)) {
-      const sid = subnetIds.get(l.name)!;
-      if (!existing?.subnetIds.includes(sid)) await net.associateRouteTable(rtId, sid);
-    }
-  }
-  const ids = (pub: boolean) => layout.filter((l) => l.public === pub).map((l) => subnetIds.get(l.name)!);
-  return { vpcId, publicSubnetIds: ids(true), privateSubnetIds: ids(false) };
+  const ids = (pub: boolean) => layout.filter((l) => l.public === pub).map((l) => labSubnetId(found, l.name));
+  return { vpcId: found.vpc?.id ?? ref(VPC_KEY, 'id', config.network.vpcName), publicSubnetIds: ids(true), privateSubnetIds: ids(false) };
 }
 
-/** Waiter options from the run's bounds. */
+/** AWS's order: the VPC, its gateway, the subnets, a NAT gateway, then the route tables. */
+const ORDER: NetworkChange['op'][] = ['create-vpc', 'create-igw', 'attach-igw', 'create-subnet', 'map-public-ip', 'create-nat', 'route-table'];
+
+/** Builds what the lab network lacks, row by row; each piece tagged at creation. */
+async function apply(ctx: StepContext, rows: PlanRow<NetworkChange>[], refs: Parameters<typeof produce>[0]): Promise<void> {
+  const net = ctx.aws.network;
+  const changing = rows.filter((r) => r.change).sort((a, b) => ORDER.indexOf(a.change!.op) - ORDER.indexOf(b.change!.op));
+  for (const r of changing) {
+    const c = refs.resolve(r.change!);
+    ctx.progress.update(`${r.type.split('::').pop()} ${r.name}`);
+    await ctx.forRow(r, async () => {
+      switch (c.op) {
+        case 'create-vpc':
+          produce(refs, r, 'id', await net.createVpc(c.cidr, c.tags));
+          break;
+        case 'create-igw':
+          produce(refs, r, 'id', await net.createInternetGateway(c.vpcId, c.tags));
+          break;
+        case 'attach-igw':
+          await net.attachInternetGateway(c.igwId, c.vpcId);
+          break;
+        case 'create-subnet':
+          produce(refs, r, 'id', await net.createSubnet(c.vpcId, c.cidr, c.az, c.tags, c.public));
+          break;
+        case 'map-public-ip':
+          await net.setMapPublicIp(c.subnetId);
+          break;
+        case 'create-nat':
+          ctx.progress.update(`NAT gateway ${r.name} (about 1–2 min)`);
+          produce(refs, r, 'id', await net.createNatGateway(c.subnetId, c.tags, waitOpts(ctx, 'nat-gateway')));
+          break;
+        case 'route-table': {
+          const id = c.tableId ?? (await net.createRouteTable(c.create!.vpcId, c.create!.tags));
+          produce(refs, r, 'id', id);
+          if (c.route) await net.createDefaultRoute(id, c.route);
+          for (const subnetId of c.associate) await net.associateRouteTable(id, subnetId);
+          break;
+        }
+      }
+    });
+  }
+}
+
 /** An SDK waiter's options for a wait of `kind` (its bound from AWS's typical time, see engine/waits.ts). */
 export function waitOpts(ctx: StepContext, kind: WaitKind = 'other', extraTypicalSeconds = 0) {
   const b = ctx.waits.bound(kind, extraTypicalSeconds);
   return { maxWaitTime: b.maxWaitSeconds, minDelay: b.minDelay, maxDelay: b.maxDelay };
 }
 
-export const networkStep: Step<NetworkFound, NetworkOut> = {
-  id: 'network',
+export const networkStep = defineStep<'network', never, NetworkFound, NetworkChange>({
+  id: STEP,
   title: 'Network',
   needs: [],
   detect: (ctx) => detect(ctx),
   plan: (config, found) => plan(config, found),
-  outputs: (config, found) => outputs(found, config),
-  apply: (ctx, found) => apply(ctx, found),
-};
+  outputs: (config, found) => outputs(config, found),
+  fingerprint: (f) => ({
+    mode: f.mode,
+    vpc: f.vpc ? { id: f.vpc.id, cidr: f.vpc.cidr, tags: f.vpc.tags } : null,
+    subnets: f.subnets.map((s) => ({ id: s.id, name: s.name ?? null, az: s.az, cidr: s.cidr, mapPublicIp: s.mapPublicIp, public: s.public })),
+    igw: f.igw ? { id: f.igw.id, vpcIds: f.igw.vpcIds } : null,
+    strayGateways: f.strayGateways.map((g) => g.id),
+    routeTables: f.routeTables.map((t) => ({ id: t.id, name: t.tags.Name ?? null, subnetIds: [...t.subnetIds].sort(), igwRoute: t.igwRoute ?? null, natRoute: t.natRoute ?? null })),
+    natGateways: f.natGateways.map((g) => ({ id: g.id, state: g.state, ours: g.tags })),
+    azs: f.azs,
+  }),
+  apply: (ctx, rows, _deps, refs) => apply(ctx, rows, refs),
+});

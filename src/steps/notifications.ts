@@ -9,11 +9,10 @@ import type { StackConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import type { Subscription, Topic } from '../aws/sns.js';
 import { topicNameOf } from '../aws/sns.js';
-import type { PlanRow, Step, StepContext } from '../engine/types.js';
-import { ADOPT_REASON, isOurs, presentAction, row, stackTags } from './common.js';
-import type { NotificationsOut } from './outputs.js';
-
-export type { NotificationsOut };
+import type { SdkTags } from '../aws/ec2-network.js';
+import { produce, ref, type Id, type RefValues } from '../engine/refs.js';
+import type { PlanRow, StepContext } from '../engine/types.js';
+import { ADOPT_REASON, defineStep, presentAction, row, stackTags } from './common.js';
 
 export interface NotificationsFound {
   /** Ours by name, or the topic --topic-arn names; absent when ours is still to be created. */
@@ -28,6 +27,14 @@ export const TOPIC = 'AWS::SNS::Topic';
 export const SUBSCRIPTION = 'AWS::SNS::Subscription';
 /** The detail a subscription that waits for its owner's confirmation shows. */
 export const PENDING = 'pending confirmation';
+/** The topic made (tagged in the call) or adopted (tagged), and the subscription made. */
+export type NotificationsChange =
+  | { op: 'create-topic'; name: string; tags: SdkTags }
+  | { op: 'tag-topic'; arn: string; tags: SdkTags }
+  | { op: 'subscribe'; topicArn: Id; protocol: string; endpoint: string };
+
+const STEP = 'notifications';
+
 /** Protocols whose endpoint owner has to confirm a new subscription. */
 const NEEDS_CONFIRMATION = new Set(['email', 'http', 'https']);
 
@@ -84,77 +91,83 @@ export async function detectNotifications(ctx: StepContext): Promise<Notificatio
 }
 
 /** The topic's row: reuse a given topic as it is; ours reused, created, or adopted when untagged. */
-function topicRow(config: StackConfig, found: NotificationsFound): PlanRow {
+function topicRow(config: StackConfig, found: NotificationsFound): PlanRow<NotificationsChange> {
   const { topic } = found;
   if (found.given && topic) {
-    return row('notifications', 'reuse', TOPIC, topic.name, { id: topic.arn, detail: 'given by --topic-arn: used as it is' });
+    return row(STEP, 'topic', 'reuse', TOPIC, topic.name, { id: topic.arn, detail: 'given by --topic-arn: used as it is' });
   }
   const name = config.notifications.topicName;
   const detail = 'Auto Scaling launch and terminate events';
-  if (!topic) return row('notifications', 'create', TOPIC, name, { detail });
+  if (!topic) return row(STEP, 'topic', 'create', TOPIC, name, { detail, change: { op: 'create-topic', name, tags: stackTags(config, name) } });
   const action = presentAction(topic.tags, config);
-  return row('notifications', action, TOPIC, name, { id: topic.arn, detail, ...(action === 'adopt' ? { reason: ADOPT_REASON } : {}) });
+  return row(STEP, 'topic', action, TOPIC, name, {
+    id: topic.arn, detail, ...(action === 'adopt' ? { reason: ADOPT_REASON, change: { op: 'tag-topic', arn: topic.arn, tags: stackTags(config) } } : {}),
+  });
+}
+
+/** The topic's ARN in a plan: known, or a ref to the row making it. */
+function topicArnOf(config: StackConfig, found: NotificationsFound): Id {
+  return found.topic?.arn ?? ref(`${STEP}/topic`, 'id', config.notifications.topicName);
 }
 
 /** The subscription's row: absent → create; present → reuse (a pending one is reused too: subscribing again only re-sends the request). */
-function subscriptionRow(config: StackConfig, found: NotificationsFound): PlanRow | undefined {
+function subscriptionRow(config: StackConfig, found: NotificationsFound): PlanRow<NotificationsChange> | undefined {
   const { protocol, endpoint } = config.notifications;
   if (!protocol || !endpoint) return undefined;
   const name = `${protocol} ${endpointLabel(protocol, endpoint)}`;
   const s = found.subscription;
   if (!s) {
     const detail = NEEDS_CONFIRMATION.has(protocol) ? `${PENDING} until the ${protocol === 'email' ? 'address' : 'endpoint'} confirms` : 'confirmed at once';
-    return row('notifications', 'create', SUBSCRIPTION, name, { detail });
+    return row(STEP, 'subscription', 'create', SUBSCRIPTION, name, { detail, change: { op: 'subscribe', topicArn: topicArnOf(config, found), protocol, endpoint } });
   }
-  return row('notifications', 'reuse', SUBSCRIPTION, name, { ...(s.arn ? { id: s.arn } : {}), detail: s.pending ? PENDING : 'confirmed' });
+  return row(STEP, 'subscription', 'reuse', SUBSCRIPTION, name, { ...(s.arn ? { id: s.arn } : {}), detail: s.pending ? PENDING : 'confirmed' });
 }
 
 /** Rows of the step (pure). */
-export function planNotifications(config: StackConfig, found: NotificationsFound): PlanRow[] {
+export function planNotifications(config: StackConfig, found: NotificationsFound): PlanRow<NotificationsChange>[] {
   const sub = subscriptionRow(config, found);
   return [topicRow(config, found), ...(sub ? [sub] : [])];
 }
 
-function outputs(config: StackConfig, found: NotificationsFound): Partial<NotificationsOut> {
-  return { ...(found.topic ? { topicArn: found.topic.arn } : {}), types: [...config.notifications.types] };
-}
-
-/** Creates (tagged in the call) or adopts the topic and subscribes the endpoint; a given topic is never touched. */
-export async function applyNotifications(ctx: StepContext, found: NotificationsFound, rows: PlanRow[]): Promise<NotificationsOut> {
-  const { aws, config } = ctx;
-  const n = config.notifications;
-  let topicArn = found.topic?.arn;
-  if (!topicArn) {
-    ctx.progress.update(`topic ${n.topicName}`);
-    topicArn = await aws.sns.createTopic(n.topicName, stackTags(config, n.topicName));
-  } else if (!found.given && !isOurs(found.topic!.tags, config)) {
-    await aws.sns.tagTopic(topicArn, stackTags(config));
-  }
-  let sub = found.subscription;
-  if (n.protocol && n.endpoint && !sub) {
-    ctx.progress.update(`subscribing ${n.protocol} ${endpointLabel(n.protocol, n.endpoint)}`);
-    sub = await aws.sns.subscribe(topicArn, n.protocol, n.endpoint);
-  }
+/**
+ * Creates (tagged in the call) or adopts the topic and subscribes the endpoint; a given topic is
+ * never touched. Records the topic's ARN and whether the subscription waits for confirmation.
+ */
+export async function applyNotifications(ctx: StepContext, rows: PlanRow<NotificationsChange>[], refs: RefValues): Promise<void> {
+  const { aws } = ctx;
   for (const r of rows) {
-    if (r.type === TOPIC) {
-      r.id = topicArn;
-      r.name = found.given ? topicNameOf(topicArn) : r.name;
-    }
-    if (r.type === SUBSCRIPTION && sub) {
-      if (sub.arn) r.id = sub.arn;
-      r.detail = sub.pending ? PENDING : 'confirmed';
-    }
+    if (r.id) produce(refs, r, 'id', r.id);
+    if (!r.change) continue;
+    const c = refs.resolve(r.change);
+    await ctx.forRow(r, async () => {
+      if (c.op === 'create-topic') {
+        ctx.progress.update(`topic ${c.name}`);
+        produce(refs, r, 'id', await aws.sns.createTopic(c.name, c.tags));
+      } else if (c.op === 'tag-topic') {
+        await aws.sns.tagTopic(c.arn, c.tags);
+      } else {
+        ctx.progress.update(`subscribing ${c.protocol} ${endpointLabel(c.protocol, c.endpoint)}`);
+        const sub = await aws.sns.subscribe(c.topicArn, c.protocol, c.endpoint);
+        if (sub.arn) produce(refs, r, 'id', sub.arn);
+        produce(refs, r, 'pending', sub.pending);
+        produce(refs, r, 'detail', sub.pending ? PENDING : 'confirmed');
+      }
+    });
   }
-  return { topicArn, types: [...n.types] };
 }
 
-export const notificationsStep: Step<NotificationsFound, NotificationsOut> = {
-  id: 'notifications',
+export const notificationsStep = defineStep<'notifications', never, NotificationsFound, NotificationsChange>({
+  id: STEP,
   title: 'Notifications (SNS)',
   needs: [],
   enabled: (config) => config.notifications.enabled,
   detect: (ctx) => detectNotifications(ctx),
   plan: (config, found) => planNotifications(config, found),
-  outputs,
-  apply: (ctx, found, rows) => applyNotifications(ctx, found, rows),
-};
+  outputs: (config, found) => ({ topicArn: topicArnOf(config, found), types: [...config.notifications.types] }),
+  fingerprint: (f) => ({
+    topic: f.topic ? { arn: f.topic.arn, tags: f.topic.tags } : null,
+    given: f.given,
+    subscription: f.subscription ? { arn: f.subscription.arn ?? null, protocol: f.subscription.protocol } : null,
+  }),
+  apply: (ctx, rows, _deps, refs) => applyNotifications(ctx, rows, refs),
+});

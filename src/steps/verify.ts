@@ -2,15 +2,15 @@
  * Verify: the lab's last step done by the tool. Waits until the group's targets are healthy in
  * at least two Availability Zones, then GETs the load balancer's URL several times and reports
  * which instance, in which AZ, answered each time (the page the lab's user data serves names
- * both). It writes nothing, has no plan rows, and runs after every apply (`alwaysApply`).
+ * both). It writes nothing, has no plan rows, and runs after every apply (its `check`).
  */
-import type { StackConfig } from '../config/schema.js';
 import type { TargetHealth } from '../aws/elbv2.js';
 import { poll } from '../aws/poll.js';
-import type { Outputs, PlanRow, Step, StepContext } from '../engine/types.js';
+import type { StepContext } from '../engine/types.js';
+import { known } from '../engine/refs.js';
 import { WizardError } from '../errors.js';
-import type { AutoScalingOut, VerifyOut } from './outputs.js';
-import type { LoadBalancerOut } from './load-balancer.js';
+import type { VerifyOut } from './outputs.js';
+import { defineStep } from './common.js';
 import { parseInstancePage } from '../contract/web-server.js';
 
 export interface VerifyFound {
@@ -21,15 +21,6 @@ export interface VerifyFound {
 /** How many GETs: enough for a round-robin to reach every healthy target twice, within bounds. */
 const MIN_GETS = 4;
 const MAX_GETS = 8;
-
-async function detect(ctx: StepContext, deps: Outputs): Promise<VerifyFound> {
-  const tgArn = (deps['load-balancer'] as Partial<LoadBalancerOut> | undefined)?.targetGroupArn;
-  return { targets: tgArn ? await ctx.aws.elbv2.targetHealth(tgArn) : [] };
-}
-
-function plan(): PlanRow[] {
-  return [];
-}
 
 /** Waits until the group's targets are healthy in as many AZs as it can be (two, or fewer for a group of one). */
 async function waitForHealthyTargets(ctx: StepContext, groupName: string, tgArn: string): Promise<number> {
@@ -53,40 +44,39 @@ async function waitForHealthyTargets(ctx: StepContext, groupName: string, tgArn:
   });
 }
 
-async function apply(ctx: StepContext, _found: VerifyFound, _rows: PlanRow[], deps: Outputs): Promise<VerifyOut> {
-  const lb = deps['load-balancer'] as LoadBalancerOut | undefined;
-  const group = (deps['auto-scaling'] as Partial<AutoScalingOut> | undefined)?.groupName ?? ctx.config.asg.name;
-  if (!lb?.url || !lb.targetGroupArn) return { url: lb?.url ?? '', answers: [] };
-  const healthy = await waitForHealthyTargets(ctx, group, lb.targetGroupArn);
-  if (healthy === 0) return { url: lb.url, answers: [] };
-  const count = Math.min(MAX_GETS, Math.max(MIN_GETS, 2 * healthy));
-  const answers: VerifyOut['answers'] = [];
-  for (let i = 1; i <= count; i++) {
-    ctx.progress.update(`GET ${lb.url} (${i}/${count})`);
-    const res = await ctx.web.get(lb.url);
-    answers.push({ status: res.status, ...(res.status === 200 ? parseInstancePage(res.body) : {}) });
-  }
-  if (!answers.some((a) => a.status === 200)) {
-    const last = answers[answers.length - 1]!;
-    throw new WizardError(
-      `verify: ${lb.url} did not answer 200 in ${count} tries (last: ${last.status || 'no answer'})`,
-      'the targets are healthy, so check the load balancer\'s security group admits you on port 80 and its listener forwards to the target group',
-    );
-  }
-  return { url: lb.url, answers };
-}
-
-export const verifyStep: Step<VerifyFound, VerifyOut> = {
+export const verifyStep = defineStep<'verify', 'auto-scaling' | 'load-balancer', VerifyFound, never>({
   id: 'verify',
   title: 'Verify',
   needs: ['auto-scaling', 'load-balancer'],
-  alwaysApply: true,
   enabled: (config) => config.verify,
-  detect,
-  plan,
-  outputs: (_config: StackConfig, _found, deps) => {
-    const url = (deps['load-balancer'] as Partial<LoadBalancerOut> | undefined)?.url;
-    return url ? { url, answers: [] } : {};
+  async detect(ctx, deps) {
+    const tgArn = known(deps['load-balancer']?.targetGroupArn);
+    return { targets: tgArn ? await ctx.aws.elbv2.targetHealth(tgArn) : [] };
   },
-  apply,
-};
+  plan: () => [],
+  outputs: (_config, _found, deps) => ({ url: deps['load-balancer']?.url ?? '', answers: [] }),
+  fingerprint: () => null,
+  apply: async () => {},
+  async check(ctx, deps): Promise<VerifyOut> {
+    const lb = deps['load-balancer'];
+    const group = deps['auto-scaling']?.groupName ?? ctx.config.asg.name;
+    if (!lb?.url || !lb.targetGroupArn) return { url: lb?.url ?? '', answers: [] };
+    const healthy = await waitForHealthyTargets(ctx, group, lb.targetGroupArn);
+    if (healthy === 0) return { url: lb.url, answers: [] };
+    const count = Math.min(MAX_GETS, Math.max(MIN_GETS, 2 * healthy));
+    const answers: VerifyOut['answers'] = [];
+    for (let i = 1; i <= count; i++) {
+      ctx.progress.update(`GET ${lb.url} (${i}/${count})`);
+      const res = await ctx.web.get(lb.url);
+      answers.push({ status: res.status, ...(res.status === 200 ? parseInstancePage(res.body) : {}) });
+    }
+    if (!answers.some((a) => a.status === 200)) {
+      const last = answers[answers.length - 1]!;
+      throw new WizardError(
+        `verify: ${lb.url} did not answer 200 in ${count} tries (last: ${last.status || 'no answer'})`,
+        'the targets are healthy, so check the load balancer\'s security group admits you on port 80 and its listener forwards to the target group',
+      );
+    }
+    return { url: lb.url, answers };
+  },
+});

@@ -58,6 +58,16 @@ export function renderTotals(rows: PlanRow[]): string {
   return `Plan: ${parts.join(', ')}.`;
 }
 
+/** `Applied: 6 created, 1 updated, 3 unchanged. 14 AWS writes.` (what a plan's rows came to). */
+export function renderApplied(rows: PlanRow[], writes: number): string {
+  const t = totals(rows);
+  const parts = [`${t.create} created`, `${t.update} updated`];
+  if (t.adopt) parts.push(`${t.adopt} adopted`);
+  if (t.delete) parts.push(`${t.delete} deleted`);
+  parts.push(`${t.reuse} unchanged`);
+  return `Applied: ${parts.join(', ')}. ${writes} AWS write${writes === 1 ? '' : 's'}.`;
+}
+
 /** ARNs are long; the plan shows their last part. */
 function shortId(id: string): string {
   if (!id.startsWith('arn:')) return id;
@@ -76,7 +86,7 @@ export function planDocument(header: PlanHeader, rows: PlanRow[]) {
     region: header.region,
     account: header.account,
     rows: rows.map((r) => ({
-      step: r.step, action: r.action, type: r.type, name: r.name, id: r.id ?? null,
+      key: r.key, step: r.step, action: r.action, type: r.type, name: r.name, id: r.id ?? null,
       ...(r.detail ? { detail: r.detail } : {}),
       changes: r.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to ?? null })),
       ...(r.reason ? { reason: r.reason } : {}),

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { runCli } from '../../src/cli.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Prompter } from '../../src/prompts/prompter.js';
+import type { AwsClients, WriteRecord } from '../../src/aws/clients.js';
 
 export function tmpSandboxFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'asgw-')), 'sandbox.json');
@@ -34,6 +35,8 @@ export interface RunResult {
    * failures included; not the answers "not visible yet", which are refused before counting).
    */
   writes: string[];
+  /** The run's write log: each mutating call with the key of the plan row it was applied for (if any). */
+  log: WriteRecord[];
 }
 
 export interface RunOptions {
@@ -51,6 +54,7 @@ export async function runWizard(file: string, args: string[], o: RunOptions = {}
   const stdout = new Capture();
   const stderr = new Capture();
   let sandbox: Sandbox | undefined;
+  let clients: AwsClients | undefined;
   const code = await runCli(['node', 'asg-wizard', ...args, ...(o.noSandbox ? [] : ['--sandbox', file])], {
     stdout,
     stderr: stderr as unknown as NodeJS.WriteStream,
@@ -58,8 +62,9 @@ export async function runWizard(file: string, args: string[], o: RunOptions = {}
     isTTY: o.isTTY ?? false,
     ...(o.prompter ? { prompter: o.prompter } : {}),
     onSandbox: (s) => (sandbox = s),
+    onClients: (c) => (clients = c),
     ...(o.waits === null ? {} : { waits: o.waits ?? { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 } }),
   });
   const writes = (sandbox?.calls ?? []).filter((c) => c.mutating && c.lag !== 'consistency').map((c) => `${c.service} ${c.command}`);
-  return { code, stdout: stdout.text, stderr: stderr.text, sandbox, writes };
+  return { code, stdout: stdout.text, stderr: stderr.text, sandbox, writes, log: [...(clients?.writes ?? [])] };
 }

@@ -253,7 +253,7 @@ describe('an interrupted bake converges on the next run', () => {
       for (let k = 1; k <= writes.length; k++) {
         const file = tmpSandboxFile();
         const failed = await runWizard(file, ['bake', '--yes'], { env: { ASG_WIZARD_SANDBOX_FAIL_WRITE: String(k), ASG_WIZARD_SANDBOX_FAIL_MODE: mode } });
-        if (failed.code !== 1 || !/^error: (network|bake): .*InjectedFault/.test(errorLine(failed.stderr))) {
+        if (failed.code !== 1 || !/^error: (network|bake|bake-cleanup): .*InjectedFault/.test(errorLine(failed.stderr))) {
           problems.push(`k=${k} (${writes[k - 1]}): the failing run exited ${failed.code}: ${errorLine(failed.stderr)}`);
           continue;
         }

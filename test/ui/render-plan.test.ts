@@ -15,28 +15,28 @@ const TG_ARN = 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetg
 
 /** Two creates, one update with field changes, one reuse. */
 const MIXED: PlanRow[] = [
-  { step: 'network', action: 'create', type: 'AWS::EC2::VPC', name: 'VPC-Lab', detail: '10.0.0.0/16', changes: [] },
-  { step: 'network', action: 'create', type: 'AWS::EC2::Subnet', name: 'Public subnet A', detail: 'ap-northeast-2a', changes: [] },
+  { key: 'k1', step: 'network', action: 'create', type: 'AWS::EC2::VPC', name: 'VPC-Lab', detail: '10.0.0.0/16', changes: [] },
+  { key: 'k2', step: 'network', action: 'create', type: 'AWS::EC2::Subnet', name: 'Public subnet A', detail: 'ap-northeast-2a', changes: [] },
   {
-    step: 'load-balancer', action: 'update', type: 'AWS::EC2::SecurityGroup', name: 'Web-ALB-SG', id: 'sg-0123456789abcdef0',
+    key: 'k0', step: 'load-balancer', action: 'update', type: 'AWS::EC2::SecurityGroup', name: 'Web-ALB-SG', id: 'sg-0123456789abcdef0',
     changes: [
       { field: 'ingress', from: '80/tcp from 10.0.0.0/8', to: '80/tcp from 0.0.0.0/0' },
       { field: 'description', from: undefined, to: 'Web ALB' },
       { field: 'ports', from: [80], to: [80, 443] },
     ],
   },
-  { step: 'instance-security', action: 'reuse', type: 'AWS::EC2::SecurityGroup', name: 'ASG-Web-Inst-SG', id: 'sg-0fedcba9876543210', changes: [] },
+  { key: 'k3', step: 'instance-security', action: 'reuse', type: 'AWS::EC2::SecurityGroup', name: 'ASG-Web-Inst-SG', id: 'sg-0fedcba9876543210', changes: [] },
 ];
 
 /** An adoption (with its reason) and a conflict, both with ARNs. */
 const RISKY: PlanRow[] = [
-  { step: 'load-balancer', action: 'adopt', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', name: 'Web-ALB', id: ALB_ARN, changes: [], reason: 'exists without the asg-wizard:stack tag' },
-  { step: 'load-balancer', action: 'conflict', type: 'AWS::ElasticLoadBalancingV2::TargetGroup', name: 'Web-TG', id: TG_ARN, changes: [], reason: 'it is in vpc-0aaaaaaaaaaaaaaaa, not the stack\'s VPC' },
+  { key: 'k4', step: 'load-balancer', action: 'adopt', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', name: 'Web-ALB', id: ALB_ARN, changes: [], reason: 'exists without the asg-wizard:stack tag' },
+  { key: 'k5', step: 'load-balancer', action: 'conflict', type: 'AWS::ElasticLoadBalancingV2::TargetGroup', name: 'Web-TG', id: TG_ARN, changes: [], reason: 'it is in vpc-0aaaaaaaaaaaaaaaa, not the stack\'s VPC' },
 ];
 
 const REUSED: PlanRow[] = [
-  { step: 'network', action: 'reuse', type: 'AWS::EC2::VPC', name: 'VPC-Lab', id: 'vpc-0123456789abcdef0', changes: [] },
-  { step: 'load-balancer', action: 'reuse', type: 'AWS::EC2::SecurityGroup', name: 'Web-ALB-SG', id: 'sg-0123456789abcdef0', changes: [] },
+  { key: 'k6', step: 'network', action: 'reuse', type: 'AWS::EC2::VPC', name: 'VPC-Lab', id: 'vpc-0123456789abcdef0', changes: [] },
+  { key: 'k7', step: 'load-balancer', action: 'reuse', type: 'AWS::EC2::SecurityGroup', name: 'Web-ALB-SG', id: 'sg-0123456789abcdef0', changes: [] },
 ];
 
 describe('renderPlan without colour', () => {
@@ -66,7 +66,7 @@ describe('renderPlan without colour', () => {
   });
 
   it('never shows an id on a create row (it is not known yet)', () => {
-    const rows: PlanRow[] = [{ step: 'network', action: 'create', type: 'AWS::EC2::VPC', name: 'VPC-Lab', id: 'vpc-0123456789abcdef0', changes: [] }];
+    const rows: PlanRow[] = [{ key: 'k8', step: 'network', action: 'create', type: 'AWS::EC2::VPC', name: 'VPC-Lab', id: 'vpc-0123456789abcdef0', changes: [] }];
     expect(renderPlan(header, rows, plain).split('\n')[1]).toBe('  + create    AWS::EC2::VPC  VPC-Lab');
   });
 
@@ -94,7 +94,7 @@ describe('totals', () => {
     expect(renderTotals(MIXED)).toBe('Plan: 2 to create, 1 to update, 1 unchanged.');
     expect(renderTotals(REUSED)).toBe('No changes: 2 unchanged.');
     expect(renderTotals([])).toBe('No changes: 0 unchanged.');
-    const del: PlanRow = { step: 'verify', action: 'delete', type: 'AWS::EC2::Instance', name: 'bake', changes: [] };
+    const del: PlanRow = { key: 'k9', step: 'verify', action: 'delete', type: 'AWS::EC2::Instance', name: 'bake', changes: [] };
     expect(renderTotals([...REUSED, del])).toBe('Plan: 0 to create, 0 to update, 1 to delete, 2 unchanged.');
   });
 
@@ -121,7 +121,7 @@ describe('planDocument (plan --json)', () => {
     expect(doc.rows).toHaveLength(6);
     for (const row of doc.rows) {
       for (const k of ['action', 'type', 'name', 'id', 'changes']) expect(row).toHaveProperty(k);
-      for (const k of Object.keys(row)) expect(['action', 'type', 'name', 'id', 'changes', 'step', 'detail', 'reason']).toContain(k);
+      for (const k of Object.keys(row)) expect(['action', 'type', 'name', 'id', 'changes', 'key', 'step', 'detail', 'reason']).toContain(k);
       for (const c of row.changes) expect(Object.keys(c).sort()).toEqual(['field', 'from', 'to']);
     }
     expect(doc.rows.map((r) => [r.action, r.type, r.name, r.id])).toEqual([
