@@ -113,7 +113,7 @@ async function detect(ctx: StepContext, deps: Deps): Promise<BakeFound> {
   const leftovers = instances.filter((i) => i !== instance && i.state !== 'shutting-down');
   const net = deps.network;
   const vpcId = known(net?.vpcId);
-  const sg = vpcId ? await aws.network.findSecurityGroupByName(vpcId, bakeNames(config).securityGroup) : undefined;
+  const sg = vpcId ? await aws.network.securityGroupNamed(vpcId, bakeNames(config).securityGroup) : undefined;
   const found: BakeFound = { ...none, ...(image ? { image } : {}), ...(instance ? { instance } : {}), leftovers, terminating, ...(sg ? { sg } : {}) };
   if (image) return found;
 
