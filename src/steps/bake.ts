@@ -262,9 +262,8 @@ async function applyBake(ctx: StepContext, rows: PlanRow<BakeChange>[], refs: Re
         }
         case 'image': {
           ctx.progress.update(`waiting for the bake instance ${c.instanceId} to run`);
-          await aws.compute.waitUntilRunning([c.instanceId], waitOpts(ctx, 'instance-running'));
-          // The launch answer comes before the public IP is assigned; read it now.
-          const instance = await aws.compute.instanceById(c.instanceId);
+          // The launch answer comes before the public IP is assigned; the wait's last answer has it.
+          const [instance] = await aws.compute.runningInstances([c.instanceId], waitOpts(ctx, 'instance-running'));
           if (!instance) throw new PlanError(`bake: the bake instance ${c.instanceId} is gone: run the bake again`);
           ctx.progress.update('waiting for the user data to finish');
           await waitForUserData(ctx, instance, c.latestConsole);
