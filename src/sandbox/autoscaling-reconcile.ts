@@ -56,7 +56,11 @@ function reconcileGroup(ctx: SimContext, g: AutoScalingGroupRecord, env: Reconci
   const override = g.deletingAt === undefined
     ? refreshStep(ctx, g, suspended, (inst, cause) => startTermination(ctx, g, inst, env, cause))
     : undefined;
+  const before = g.instances.length;
   reconcileCapacity(ctx, g, env, suspended, override);
+  // Instances launched as of when the group reacted may be running by now: what they did since
+  // shows at once (a fresh index: the tick's own does not know them).
+  if (g.instances.length > before) progressInstances(ctx, g, makeEnv(ctx), suspended);
 }
 
 /** Lifecycle and health: what EC2 and the target groups now say about each instance. */
