@@ -210,6 +210,8 @@ export class Ec2ComputeApi {
       untilVisible(this.propagation, [NOT_YET.instance], () => this.client.send(new DescribeInstancesCommand({ InstanceIds: ids }))));
     const described = (o: DescribeInstancesCommandOutput) => (o.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(toInstance);
     if (described(out).some((i) => i.state !== 'running') || described(out).length < ids.length) {
+      // The waiter checks at once: a first delay here keeps it from reading again what was just read.
+      await new Promise((r) => setTimeout(r, wait.minDelay * 1000));
       await runWaiter(`instance ${ids.join(', ')} to run`, wait, async (w) => {
         // On success a waiter hands back the last answer it polled.
         const last = (await waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids })).reason as DescribeInstancesCommandOutput | undefined;

@@ -86,17 +86,21 @@ describe('Ec2ComputeApi', () => {
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });
 
-  it('runningInstances: a pending one is waited for (fractions of a second apart) and given as the waiter last saw it, with no read after', async () => {
+  it('runningInstances: a pending one is waited for (fractions of a second apart, never read twice at once) and given as the waiter last saw it', async () => {
     const instance = (state: string, ip?: string) => ({
       Reservations: [{ Instances: [{ InstanceId: 'i-0123456789abcdef0', State: { Name: state }, ...(ip ? { PublicIpAddress: ip } : {}), InstanceType: 't2.micro', ImageId: 'ami-1' }] }],
     });
-    ec2Mock.on(DescribeInstancesCommand).resolvesOnce(instance('pending')).resolvesOnce(instance('pending')).resolves(instance('running', '3.0.0.7'));
-    const started = Date.now();
-    const [i] = await compute().runningInstances(['i-0123456789abcdef0'], { maxWaitTime: 5, minDelay: 0.01, maxDelay: 0.02 });
+    const at: number[] = [];
+    ec2Mock.on(DescribeInstancesCommand).callsFake(() => {
+      at.push(performance.now());
+      return at.length < 3 ? instance('pending') : instance('running', '3.0.0.7');
+    });
+    const [i] = await compute().runningInstances(['i-0123456789abcdef0'], { maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 });
     expect(i).toMatchObject({ state: 'running', publicIp: '3.0.0.7' });
-    // The first read, the waiter's at once (pending), and one more after its first delay.
-    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(3);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The first read, the waiter's first (pending), its second (running): no read after the wait.
+    expect(at).toHaveLength(3);
+    // The waiter's first read comes a delay after the first read, not right after it.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(45);
   });
 
   it('turns a waiter time-out into a TimeoutError saying what is still pending', async () => {
