@@ -65,7 +65,9 @@ async function main() {
   }
   console.log('\nTargets');
   for (const [key, [target, item]] of Object.entries(TARGETS)) {
-    console.log(`  ${key.padEnd(20)} ${fmt(figures[key]).padStart(7)}  target ≤ ${target}: ${figures[key] <= target ? 'met' : 'NOT met'}  (${item})`);
+    // Three decimals: 1.1004 is not met, and must not print as 1.10.
+    const value = Number.isInteger(figures[key]) ? String(figures[key]) : figures[key].toFixed(3);
+    console.log(`  ${key.padEnd(20)} ${value.padStart(7)}  target ≤ ${target}: ${figures[key] <= target ? 'met' : 'NOT met'}  (${item})`);
   }
   console.log('');
   for (const [key, value] of Object.entries(figures)) console.log(`${key}=${fmt(value)}`);
@@ -84,7 +86,7 @@ async function startup(ctx) {
   console.log('\nStart-up (each command interleaved with `node -e 0`)');
   const help = ctx.sideBySide(['--help']);
   // Every plan starts from the same account: the sandbox's call log grows with each run, and
-  // with it the file the sandbox writes back after each call.
+  // with it the file the sandbox writes back after each call (or batch of calls).
   const plan = ctx.sideBySide(['plan', '--sandbox', built], () => copyFileSync(pristine, built));
   ctx.show(`node -e 0`, `${fmt(help.baselineMs)} ms (median, beside --help)`);
   ctx.show(cmd(['--help']), `${fmt(help.ms)} ms   ${fmt(help.ratio)} × node`);
