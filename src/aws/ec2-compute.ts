@@ -9,7 +9,7 @@ import {
   DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand, TerminateInstancesCommand,
   paginateDescribeImages, paginateDescribeInstanceTypeOfferings, paginateDescribeInstanceTypes, paginateDescribeInstances,
   waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
-  type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
+  type DescribeInstancesCommandOutput, type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { awsCall, isAwsError, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
@@ -197,11 +197,28 @@ export class Ec2ComputeApi {
    * here, a few ms apart in the sandbox, before the SDK's waiter (whose delay is whole seconds).
    */
   async waitUntilRunning(ids: string[], wait: WaitOptions): Promise<void> {
-    await awsCall('DescribeInstances', ids.join(','), () =>
+    await this.runningInstances(ids, wait);
+  }
+
+  /**
+   * Waits until the instances run and gives them as EC2 then describes them (with the public IP,
+   * which the launch's answer lacks): no read after the wait. Instances just launched may not be
+   * visible yet (retried); ones already running cost no waiter.
+   */
+  async runningInstances(ids: string[], wait: WaitOptions): Promise<Instance[]> {
+    let out = await awsCall('DescribeInstances', ids.join(','), () =>
       untilVisible(this.propagation, [NOT_YET.instance], () => this.client.send(new DescribeInstancesCommand({ InstanceIds: ids }))));
-    await runWaiter(`instance ${ids.join(', ')} to run`, wait,
-      (w) => waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids }),
-      () => this.describeStates(ids));
+    const described = (o: DescribeInstancesCommandOutput) => (o.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(toInstance);
+    if (described(out).some((i) => i.state !== 'running') || described(out).length < ids.length) {
+      // The waiter checks at once: a first delay here keeps it from reading again what was just read.
+      await new Promise((r) => setTimeout(r, wait.minDelay * 1000));
+      await runWaiter(`instance ${ids.join(', ')} to run`, wait, async (w) => {
+        // On success a waiter hands back the last answer it polled.
+        const last = (await waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids })).reason as DescribeInstancesCommandOutput | undefined;
+        if (last?.Reservations) out = last;
+      }, () => this.describeStates(ids));
+    }
+    return described(out);
   }
 
   /** Both status checks `ok` (AWS: 2–4 minutes after running). */

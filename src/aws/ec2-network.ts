@@ -52,9 +52,31 @@ function toPermission(rule: IngressRule): IpPermission {
   };
 }
 
-/** The EC2 networking adapter. */
+/**
+ * The EC2 networking adapter. One per run: the security groups of a VPC read by
+ * {@link securityGroupNamed} are kept for the run, until a method here changes a group
+ * (every such method calls `forgetGroups`).
+ */
 export class Ec2NetworkApi {
+  /** The groups of each VPC, read once for the steps that look up their groups by name. */
+  private readonly groupsByVpc = new Map<string, Promise<SecurityGroup[]>>();
+
   constructor(private readonly client: EC2Client, private readonly propagation: PropagationPolicy = AWS_PROPAGATION) {}
+
+  /** A group was written: the next lookup reads the VPC again. */
+  private forgetGroups(): void {
+    this.groupsByVpc.clear();
+  }
+
+  /** Runs a call that changes a group; no read made while it is in flight outlives it. */
+  private async changingGroups<T>(fn: () => Promise<T>): Promise<T> {
+    this.forgetGroups();
+    try {
+      return await fn();
+    } finally {
+      this.forgetGroups();
+    }
+  }
 
   /** A call naming other resources: retried while AWS answers one of `codes` (one of them not visible yet). */
   private naming<T>(operation: string, resource: string | undefined, codes: string[], fn: () => Promise<T>): Promise<T> {
@@ -250,35 +272,54 @@ export class Ec2NetworkApi {
     return g;
   }
 
+  /**
+   * The group named `name` in the VPC, if any, from one read of the VPC's groups shared by every
+   * lookup of this run (the load balancer's, the instances', the bake's: one call instead of
+   * three), read again after this adapter changed a group. For a fresh read each time (a watch
+   * loop), {@link findSecurityGroupByName}.
+   */
+  async securityGroupNamed(vpcId: string, name: string): Promise<SecurityGroup | undefined> {
+    let groups = this.groupsByVpc.get(vpcId);
+    if (!groups) {
+      groups = this.findSecurityGroups([{ Name: 'vpc-id', Values: [vpcId] }]);
+      this.groupsByVpc.set(vpcId, groups);
+      // A failed read is not kept: the next lookup tries again.
+      groups.catch(() => {
+        if (this.groupsByVpc.get(vpcId) === groups) this.groupsByVpc.delete(vpcId);
+      });
+    }
+    return (await groups).find((g) => g.name === name);
+  }
+
   async createSecurityGroup(vpcId: string, name: string, description: string, tags: SdkTags): Promise<string> {
-    const out = await this.naming('CreateSecurityGroup', name, [NOT_YET.vpc], () =>
+    const out = await this.changingGroups(() => this.naming('CreateSecurityGroup', name, [NOT_YET.vpc], () =>
       this.client.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: name, Description: description, TagSpecifications: tagSpec('security-group', tags) })),
-    );
+    ));
     return out.GroupId!;
   }
 
   async authorizeIngress(groupId: string, rules: IngressRule[]): Promise<void> {
     if (!rules.length) return;
     // The group, or a group a rule names (the load balancer's), may be new.
-    await this.naming('AuthorizeSecurityGroupIngress', groupId, [NOT_YET.securityGroup], () =>
+    await this.changingGroups(() => this.naming('AuthorizeSecurityGroupIngress', groupId, [NOT_YET.securityGroup], () =>
       this.client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: rules.map(toPermission) })),
-    );
+    ));
   }
 
   async revokeIngress(groupId: string, rules: IngressRule[]): Promise<void> {
     if (!rules.length) return;
-    await this.naming('RevokeSecurityGroupIngress', groupId, [NOT_YET.securityGroup], () =>
+    await this.changingGroups(() => this.naming('RevokeSecurityGroupIngress', groupId, [NOT_YET.securityGroup], () =>
       this.client.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: rules.map(toPermission) })),
-    );
+    ));
   }
 
   async deleteSecurityGroup(groupId: string): Promise<void> {
-    await awsCall('DeleteSecurityGroup', groupId, () => this.client.send(new DeleteSecurityGroupCommand({ GroupId: groupId })));
+    await this.changingGroups(() => awsCall('DeleteSecurityGroup', groupId, () => this.client.send(new DeleteSecurityGroupCommand({ GroupId: groupId }))));
   }
 
   /** Tags an existing resource (only for adoption, which the user agreed to); it may have been made a moment ago. */
   async tagResources(ids: string[], tags: SdkTags): Promise<void> {
-    await this.naming('CreateTags', ids.join(','), Object.values(NOT_YET), () => this.client.send(new CreateTagsCommand({ Resources: ids, Tags: tags })));
+    await this.changingGroups(() => this.naming('CreateTags', ids.join(','), Object.values(NOT_YET), () => this.client.send(new CreateTagsCommand({ Resources: ids, Tags: tags }))));
   }
 }
 

@@ -83,6 +83,29 @@ export class Elbv2Api {
     });
   }
 
+  /**
+   * The load balancer and the target group of those names, each or both undefined, with the tags
+   * of both read in one DescribeTags (it takes up to 20 ARNs) instead of one call each.
+   */
+  async findLoadBalancerAndTargetGroup(lbName: string, tgName: string): Promise<{ lb?: LoadBalancer; tg?: TargetGroup }> {
+    const [lb, tg] = await Promise.all([
+      undefinedIfNotFound(['LoadBalancerNotFoundException'], async () => {
+        const res = await awsCall('DescribeLoadBalancers', lbName, () => this.client.send(new DescribeLoadBalancersCommand({ Names: [lbName] })));
+        return res.LoadBalancers?.[0];
+      }),
+      undefinedIfNotFound(['TargetGroupNotFoundException'], async () => {
+        const res = await awsCall('DescribeTargetGroups', tgName, () => this.client.send(new DescribeTargetGroupsCommand({ Names: [tgName] })));
+        return res.TargetGroups?.[0];
+      }),
+    ]);
+    const arns = [lb?.LoadBalancerArn, tg?.TargetGroupArn].filter((a): a is string => !!a);
+    const tags = arns.length ? await this.tagsOf(arns) : new Map<string, TagMap>();
+    return {
+      ...(lb ? { lb: toLb(lb, tags.get(lb.LoadBalancerArn!) ?? {}) } : {}),
+      ...(tg ? { tg: toTg(tg, tags.get(tg.TargetGroupArn!) ?? {}) } : {}),
+    };
+  }
+
   async listeners(loadBalancerArn: string): Promise<Listener[]> {
     const out: Listener[] = [];
     let marker: string | undefined;

@@ -111,6 +111,17 @@ export class LaunchTemplatesApi {
     return v ? toVersion(v) : undefined;
   }
 
+  /**
+   * Several numbered versions in one call (DescribeLaunchTemplateVersions takes a list), by
+   * number; a version not there is left out. Retried while one is not visible yet, as {@link version}.
+   */
+  async versions(templateId: string, numbers: number[]): Promise<Map<number, LaunchTemplateVersion>> {
+    const wanted = [...new Set(numbers)].map(String);
+    const res = await awsCall('DescribeLaunchTemplateVersions', `${templateId}:${wanted.join(',')}`, () => untilVisible(this.propagation, [NOT_YET.launchTemplateVersion], () =>
+      this.client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: wanted }))));
+    return new Map((res.LaunchTemplateVersions ?? []).map((v) => [v.VersionNumber!, toVersion(v)]));
+  }
+
   /** Creates the template (version 1, the default), tagged in the call. */
   async create(name: string, spec: LaunchTemplateSpec, tags: SdkTags, token: string): Promise<LaunchTemplate> {
     const res = await awsCall('CreateLaunchTemplate', name, () =>

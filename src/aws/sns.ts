@@ -40,6 +40,17 @@ export function topicNameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
 }
 
+/** The partition of a region's ARNs (`aws`, `aws-cn`, `aws-us-gov`, the isolated ones). */
+function partitionOf(region: string): string {
+  const prefixes: [string, string][] = [['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-iso-', 'aws-iso'], ['eu-isoe-', 'aws-iso-e'], ['us-isof-', 'aws-iso-f']];
+  return prefixes.find(([p]) => region.startsWith(p))?.[1] ?? 'aws';
+}
+
+/** The ARN a topic of that name has in this account and region (`arn:aws:sns:REGION:ACCOUNT:NAME`). */
+export function topicArnFor(region: string, account: string, name: string): string {
+  return `arn:${partitionOf(region)}:sns:${region}:${account}:${name}`;
+}
+
 /** The SNS adapter. */
 export class SnsApi {
   constructor(private readonly client: SNSClient) {}
@@ -63,6 +74,15 @@ export class SnsApi {
       }
     });
     if (!arn) return undefined;
+    const topic = await this.getTopic(arn);
+    return topic && { ...topic, tags: await this.topicTags(arn) };
+  }
+
+  /**
+   * The topic at `arn` with its tags, or undefined when it does not exist. A topic's ARN follows
+   * from its name ({@link topicArnFor}), so finding ours costs no ListTopics paging.
+   */
+  async findTopic(arn: string): Promise<Topic | undefined> {
     const topic = await this.getTopic(arn);
     return topic && { ...topic, tags: await this.topicTags(arn) };
   }

@@ -41,10 +41,19 @@ export interface StepResult {
 }
 
 const rowScope = new AsyncLocalStorage<string>();
+/** A step at work: detecting (and planning) or applying (and checking). */
+export interface StepAtWork { id: StepId; phase: 'detect' | 'apply' }
+
+const stepScope = new AsyncLocalStorage<StepAtWork>();
 
 /** The key of the row being applied (for the write log), if any. */
 export function currentRowKey(): string | undefined {
   return rowScope.getStore();
+}
+
+/** The step being detected or applied, and which (calls can be counted by step), if any. */
+export function currentStep(): StepAtWork | undefined {
+  return stepScope.getStore();
 }
 
 /** Orders steps so that each comes after what it needs; throws on a cycle. */
@@ -75,7 +84,7 @@ function depsOf(step: AnyStep, outputs: Map<StepId, unknown>): Record<string, un
 }
 
 /** Runs `fn` for every step once its needs have run, concurrently where the graph allows. */
-async function walk<R>(steps: AnyStep[], fn: (step: AnyStep, done: Map<StepId, R>) => Promise<R>): Promise<Map<StepId, R>> {
+async function walk<R>(steps: AnyStep[], phase: StepAtWork['phase'], fn: (step: AnyStep, done: Map<StepId, R>) => Promise<R>): Promise<Map<StepId, R>> {
   const ordered = topoSort(steps);
   const ids = new Set(ordered.map((s) => s.id));
   const promises = new Map<StepId, Promise<R>>();
@@ -83,7 +92,7 @@ async function walk<R>(steps: AnyStep[], fn: (step: AnyStep, done: Map<StepId, R
   for (const step of ordered) {
     const needs = step.needs.filter((n) => ids.has(n));
     const p = Promise.all(needs.map((n) => promises.get(n)!)).then(async () => {
-      const r = await fn(step, results);
+      const r = await stepScope.run({ id: step.id, phase }, () => fn(step, results));
       results.set(step.id, r);
       return r;
     });
@@ -104,7 +113,7 @@ export function enabledSteps(steps: AnyStep[], ctx: Pick<StepContext, 'config'>)
 
 /** Detects and plans every enabled step (reads only). */
 export async function planSteps(steps: AnyStep[], ctx: StepContext, observer: RunObserver = silentObserver): Promise<Plan> {
-  return walk<StepPlan>(enabledSteps(steps, ctx), async (step, done) => {
+  return walk<StepPlan>(enabledSteps(steps, ctx), 'detect', async (step, done) => {
     const deps = depsOf(step, new Map([...done].map(([id, r]) => [id, r.outputs])));
     observer.stepStarted(step.id, `${step.title}: looking`);
     try {
@@ -136,7 +145,7 @@ export const writes = (r: PlanRow) => r.action !== 'reuse' && r.action !== 'conf
 export async function applySteps(steps: AnyStep[], ctx: StepContext, plan: Plan, observer: RunObserver = silentObserver): Promise<Map<StepId, StepResult>> {
   const refs = new RefValues();
   const inPlan = steps.filter((s) => plan.has(s.id));
-  return walk<StepResult>(inPlan, async (step, done) => {
+  return walk<StepResult>(inPlan, 'apply', async (step, done) => {
     const planned = plan.get(step.id)!;
     const sctx = stepCtx(ctx, step.id, observer);
     const deps = refs.resolve(depsOf(step, new Map([...done].map(([id, r]) => [id, r.outputs]))));

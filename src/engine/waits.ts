@@ -48,6 +48,30 @@ export const MARGIN = 3;
 /** No bound below this, in seconds: room for a few polls even when the sandbox is instant. */
 export const FLOOR_SECONDS = 120;
 
+/**
+ * Poll delays against AWS, in seconds. A wait's last poll comes up to one delay after what it
+ * waits for, and the waits on the way to a working stack add up (instance running, user data,
+ * image, launches, targets healthy), so the longest delay is the SDK waiters' own first delay
+ * (15 s: their later ones grow to 120 s); the shortest keeps one wait at a poll every 5 s.
+ */
+export const AWS_POLL_DELAYS = { minDelay: 5, maxDelay: 15 } as const;
+/**
+ * The least poll delays, in seconds: the instant sandbox (scale 0) reaches a state by the next
+ * call, so a wait there polls a few times a second, never in a tight loop.
+ */
+export const MIN_POLL_DELAYS = { minDelay: 0.02, maxDelay: 0.1 } as const;
+
+/**
+ * A wait's poll delays at latency `scale`: AWS's, scaled as the durations waited for are (a
+ * sandbox at 1/100 polled every few seconds would overshoot each wait by minutes of its time).
+ */
+export function pollDelays(scale: number): { minDelay: number; maxDelay: number } {
+  return {
+    minDelay: Math.max(MIN_POLL_DELAYS.minDelay, AWS_POLL_DELAYS.minDelay * scale),
+    maxDelay: Math.max(MIN_POLL_DELAYS.maxDelay, AWS_POLL_DELAYS.maxDelay * scale),
+  };
+}
+
 /** Waiter bounds for a run, as tests give them (`maxWaitSeconds` then bounds every wait). */
 export interface WaitOverride { maxWaitSeconds: number; minDelay: number; maxDelay: number }
 
@@ -70,8 +94,7 @@ export interface WaitPolicy {
  * replaces every bound and delay.
  */
 export function waitPolicy(scale: number, override?: WaitOverride): WaitPolicy {
-  // AWS-like clocks are polled as AWS's own waiters poll them; a fast sandbox every second or two.
-  const delays = scale >= 0.5 ? { minDelay: 5, maxDelay: 30 } : { minDelay: 1, maxDelay: 2 };
+  const delays = pollDelays(scale);
   return {
     scale,
     bound(kind, extra = 0) {

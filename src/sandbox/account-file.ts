@@ -88,12 +88,24 @@ function parseAccount(text: string): World | string {
  */
 const queues = new Map<string, Promise<unknown>>();
 
+/** How one transaction of a batch ended. */
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
+/** A transaction waiting for its batch. */
+interface Job {
+  fn: (world: World) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 /** One process's copy of an account file, kept current. */
 export class AccountFile {
   readonly path: string;
   private current: World;
   private stamp: Stamp | undefined;
   private tmpCount = 0;
+  /** Transactions queued since the last batch started; run together under one lock, saved once. */
+  private pending: Job[] = [];
 
   /**
    * Reads the account at `path`; a path with no file yet gets a new account (seeded in
@@ -116,19 +128,46 @@ export class AccountFile {
    * Runs `fn` on the current world as one transaction: no other process reads or writes the
    * account between its reload and its write-back. The world is written even if `fn` throws
    * (an AWS error can follow a change, as a throttled call's log entry does).
+   *
+   * Transactions this process queues while another of its batches holds the file run next as
+   * one batch: one lock, one reload, each `fn` in turn, one write, then each is answered. Rewriting
+   * the whole account once per batch instead of once per call is what keeps many calls in
+   * flight at once (notify over hundreds of groups) from costing a file write each; no answer is
+   * given before its change is on disk.
    */
-  async transact<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
-    const previous = queues.get(this.path) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.locked(fn));
-    const tail = run.catch(() => undefined);
-    queues.set(this.path, tail);
-    void tail.then(() => {
-      if (queues.get(this.path) === tail) queues.delete(this.path);
+  transact<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.length > 1) return;
+      const previous = queues.get(this.path) ?? Promise.resolve();
+      const run = previous.catch(() => undefined).then(() => this.runBatch());
+      const tail = run.catch(() => undefined);
+      queues.set(this.path, tail);
+      void tail.then(() => {
+        if (queues.get(this.path) === tail) queues.delete(this.path);
+      });
     });
-    return run;
   }
 
-  private async locked<T>(fn: (world: World) => T | Promise<T>): Promise<T> {
+  /** Runs every transaction queued so far as one batch, then answers each. */
+  private async runBatch(): Promise<void> {
+    const jobs = this.pending;
+    this.pending = [];
+    let results: Outcome[];
+    try {
+      results = await this.locked(jobs);
+    } catch (err) {
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    jobs.forEach((j, i) => {
+      const r = results[i]!;
+      if (r.ok) j.resolve(r.value);
+      else j.reject(r.err);
+    });
+  }
+
+  private async locked(jobs: Job[]): Promise<Outcome[]> {
     mkdirSync(dirname(this.path), { recursive: true });
     let lost: Error | undefined;
     const release = await this.lock((err) => {
@@ -137,12 +176,20 @@ export class AccountFile {
     try {
       this.refresh();
       const world = this.current;
+      const results: Outcome[] = [];
       try {
-        return await fn(world);
+        for (const job of jobs) {
+          try {
+            results.push({ ok: true, value: await job.fn(world) });
+          } catch (err) {
+            results.push({ ok: false, err });
+          }
+        }
       } finally {
         if (lost) throw new AccountFileError(this.path, `lost its lock (${lost.message}): nothing of this call was saved`);
         this.save(world);
       }
+      return results;
     } finally {
       try {
         release();

@@ -26,6 +26,14 @@ import { evaluateTargetTracking, runScheduledActions } from './autoscaling-polic
 /** Back-off between failed launch attempts (AWS retries a failing launch every few seconds at first). */
 const LAUNCH_RETRY_MS = 10_000;
 
+/**
+ * The call's context as of `at` (not after now): what Auto Scaling does on its own happens when
+ * it is due, whenever the next call comes to see it, as on AWS, where no caller's polling moves it.
+ */
+function asOf(ctx: SimContext, at: number): SimContext {
+  return at < ctx.now ? { ...ctx, now: at } : ctx;
+}
+
 /** The Auto Scaling tick: every group, one pass. */
 export function reconcile(ctx: SimContext): void {
   const groups = ctx.world.autoscaling.groups;
@@ -48,7 +56,11 @@ function reconcileGroup(ctx: SimContext, g: AutoScalingGroupRecord, env: Reconci
   const override = g.deletingAt === undefined
     ? refreshStep(ctx, g, suspended, (inst, cause) => startTermination(ctx, g, inst, env, cause))
     : undefined;
+  const before = g.instances.length;
   reconcileCapacity(ctx, g, env, suspended, override);
+  // Instances launched as of when the group reacted may be running by now: what they did since
+  // shows at once (a fresh index: the tick's own does not know them).
+  if (g.instances.length > before) progressInstances(ctx, g, makeEnv(ctx), suspended);
 }
 
 /** Lifecycle and health: what EC2 and the target groups now say about each instance. */
@@ -72,13 +84,15 @@ function progressInstances(ctx: SimContext, g: AutoScalingGroupRecord, env: Reco
       // Stopped or terminated outside Auto Scaling: the EC2 status check fails it.
       if (inst.health === 'Healthy' && !suspended.has('HealthCheck')) Object.assign(inst, { health: 'Unhealthy', unhealthyReason: 'ec2' });
     } else if (inst.lifecycle === 'Pending' && state === 'running') {
-      if (!inst.registered && g.targetGroupArns.length > 0 && !suspended.has('AddToLoadBalancer')) register(ctx, g, inst, env);
+      // In service (and registered) when EC2 said running, not when a call next looked.
+      const then = asOf(ctx, Math.max(ec2!.runningAt, inst.launchedAt));
+      if (!inst.registered && g.targetGroupArns.length > 0 && !suspended.has('AddToLoadBalancer')) register(then, g, inst, env);
       inst.lifecycle = 'InService';
-      inst.inServiceAt = ctx.now;
+      inst.inServiceAt = then.now;
       const act = findActivity(ctx.world, inst.launchActivityId);
       if (act && act.statusCode !== 'Successful') {
-        Object.assign(act, { statusCode: 'Successful', progress: 100, endTime: ctx.now });
-        notifyActivity(ctx, g, act, 'autoscaling:EC2_INSTANCE_LAUNCH');
+        Object.assign(act, { statusCode: 'Successful', progress: 100, endTime: then.now });
+        notifyActivity(then, g, act, 'autoscaling:EC2_INSTANCE_LAUNCH');
       }
     } else if (
       inst.lifecycle === 'InService' && inst.health === 'Healthy' && g.healthCheckType === 'ELB' &&
@@ -194,8 +208,11 @@ function reconcileCapacity(
   const prefix = g.capacityCause ? `${g.capacityCause}  ` : '';
   if (active.length < desired) {
     if (suspended.has('Launch')) return;
-    const cause = g.replaceCause ?? `${prefix}At ${atTime(ctx.now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${desired}.`;
-    launchMany(ctx, g, env, desired - active.length, cause, override ?? resolveTemplate(ctx.world, g.launchTemplate));
+    // Launched when the group reacted, not when a call next looked (every call ticks first, so
+    // nothing changed the group in between).
+    const then = asOf(ctx, g.capacityCheckAt ?? ctx.now);
+    const cause = g.replaceCause ?? `${prefix}At ${atTime(then.now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${desired}.`;
+    launchMany(then, g, env, desired - active.length, cause, override ?? resolveTemplate(ctx.world, g.launchTemplate), ctx.now);
     return;
   }
   // A force-deleted group terminates its instances even with Terminate suspended.
@@ -246,7 +263,8 @@ function pickSubnet(ctx: SimContext, g: AutoScalingGroupRecord): SubnetRecord | 
   return best;
 }
 
-function launchMany(ctx: SimContext, g: AutoScalingGroupRecord, env: ReconcileEnv, n: number, cause: string, tpl: ResolvedTemplate | string): void {
+/** Launches `n` instances as of `ctx.now`; a failed launch is tried again some time after `seenAt` (the call that met it). */
+function launchMany(ctx: SimContext, g: AutoScalingGroupRecord, env: ReconcileEnv, n: number, cause: string, tpl: ResolvedTemplate | string, seenAt: number): void {
   for (let k = 0; k < n; k++) {
     const subnet = pickSubnet(ctx, g);
     const opts = subnet ? launchOptions(ctx, g, tpl, subnet) : 'No subnet of the group exists any more.';
@@ -259,7 +277,7 @@ function launchMany(ctx: SimContext, g: AutoScalingGroupRecord, env: ReconcileEn
       });
       notifyActivity(ctx, g, act, 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR');
       // At least a millisecond: the tick after the same call's handler does not retry at once.
-      g.capacityCheckAt = ctx.now + Math.max(1, ctx.duration(LAUNCH_RETRY_MS));
+      g.capacityCheckAt = seenAt + Math.max(1, ctx.duration(LAUNCH_RETRY_MS));
       return;
     }
     const ec2 = launchInstance(ctx, opts);

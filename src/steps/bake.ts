@@ -113,7 +113,7 @@ async function detect(ctx: StepContext, deps: Deps): Promise<BakeFound> {
   const leftovers = instances.filter((i) => i !== instance && i.state !== 'shutting-down');
   const net = deps.network;
   const vpcId = known(net?.vpcId);
-  const sg = vpcId ? await aws.network.findSecurityGroupByName(vpcId, bakeNames(config).securityGroup) : undefined;
+  const sg = vpcId ? await aws.network.securityGroupNamed(vpcId, bakeNames(config).securityGroup) : undefined;
   const found: BakeFound = { ...none, ...(image ? { image } : {}), ...(instance ? { instance } : {}), leftovers, terminating, ...(sg ? { sg } : {}) };
   if (image) return found;
 
@@ -262,9 +262,8 @@ async function applyBake(ctx: StepContext, rows: PlanRow<BakeChange>[], refs: Re
         }
         case 'image': {
           ctx.progress.update(`waiting for the bake instance ${c.instanceId} to run`);
-          await aws.compute.waitUntilRunning([c.instanceId], waitOpts(ctx, 'instance-running'));
-          // The launch answer comes before the public IP is assigned; read it now.
-          const instance = await aws.compute.instanceById(c.instanceId);
+          // The launch answer comes before the public IP is assigned; the wait's last answer has it.
+          const [instance] = await aws.compute.runningInstances([c.instanceId], waitOpts(ctx, 'instance-running'));
           if (!instance) throw new PlanError(`bake: the bake instance ${c.instanceId} is gone: run the bake again`);
           ctx.progress.update('waiting for the user data to finish');
           await waitForUserData(ctx, instance, c.latestConsole);

@@ -30,7 +30,7 @@ export const instanceSecurityStep = defineStep<'instance-security', 'network' | 
   needs: ['network', 'load-balancer'],
   async detect(ctx, deps) {
     const vpcId = known(deps.network?.vpcId);
-    const sg = vpcId ? await ctx.aws.network.findSecurityGroupByName(vpcId, ctx.config.instances.securityGroupName) : undefined;
+    const sg = vpcId ? await ctx.aws.network.securityGroupNamed(vpcId, ctx.config.instances.securityGroupName) : undefined;
     return sg ? { sg } : {};
   },
   plan: (config, found, deps) => [planned(config, found, deps)],

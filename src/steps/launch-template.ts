@@ -111,10 +111,10 @@ export const launchTemplateStep = defineStep<'launch-template', 'bake' | 'instan
     const api = ctx.aws.launchTemplates;
     const lt = await api.find(ctx.config.launchTemplate.name);
     if (!lt) return {};
-    const [def, latest] = await Promise.all([
-      api.version(lt.id, lt.defaultVersion),
-      lt.latestVersion !== lt.defaultVersion ? api.version(lt.id, lt.latestVersion) : Promise.resolve(undefined),
-    ]);
+    // The default and the latest version in one read.
+    const versions = await api.versions(lt.id, [lt.defaultVersion, lt.latestVersion]);
+    const def = versions.get(lt.defaultVersion);
+    const latest = lt.latestVersion !== lt.defaultVersion ? versions.get(lt.latestVersion) : undefined;
     return { lt, ...(def ? { def } : {}), ...(latest ? { latest } : {}) };
   },
   plan: (config, found, deps) => [plan(config, found, deps)],

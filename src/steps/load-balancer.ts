@@ -153,12 +153,11 @@ export const loadBalancerStep = defineStep<'load-balancer', 'network', LoadBalan
   async detect(ctx, deps) {
     const { aws, config } = ctx;
     const vpcId = known(deps.network?.vpcId);
-    const [, sg, lb, tg] = await Promise.all([
+    const [, sg, { lb, tg }] = await Promise.all([
       // A certificate the listener would refuse stops the run here, before anything is built.
       checkCertificate(ctx).then(() => undefined),
-      vpcId ? aws.network.findSecurityGroupByName(vpcId, config.alb.securityGroupName) : Promise.resolve(undefined),
-      aws.elbv2.findLoadBalancer(config.alb.name),
-      aws.elbv2.findTargetGroup(config.alb.targetGroupName),
+      vpcId ? aws.network.securityGroupNamed(vpcId, config.alb.securityGroupName) : Promise.resolve(undefined),
+      aws.elbv2.findLoadBalancerAndTargetGroup(config.alb.name, config.alb.targetGroupName),
     ]);
     const listeners = lb ? await aws.elbv2.listeners(lb.arn) : [];
     return { ...(sg ? { sg } : {}), ...(lb ? { lb } : {}), ...(tg ? { tg } : {}), listeners };

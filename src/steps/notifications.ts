@@ -8,7 +8,7 @@
 import type { StackConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import type { Subscription, Topic } from '../aws/sns.js';
-import { topicNameOf } from '../aws/sns.js';
+import { topicArnFor, topicNameOf } from '../aws/sns.js';
 import type { SdkTags } from '../aws/ec2-network.js';
 import { produce, ref, type Id, type RefValues } from '../engine/refs.js';
 import type { PlanRow, StepContext } from '../engine/types.js';
@@ -81,7 +81,7 @@ export async function detectNotifications(ctx: StepContext): Promise<Notificatio
       );
     }
   } else {
-    topic = await aws.sns.findTopicByName(n.topicName);
+    topic = await aws.sns.findTopic(topicArnFor(region, ctx.account, n.topicName));
   }
   let subscription: Subscription | undefined;
   if (topic && n.protocol && n.endpoint) {

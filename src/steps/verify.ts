@@ -4,19 +4,15 @@
  * which instance, in which AZ, answered each time (the page the lab's user data serves names
  * both). It writes nothing, has no plan rows, and runs after every apply (its `check`).
  */
-import type { TargetHealth } from '../aws/elbv2.js';
 import { poll } from '../aws/poll.js';
 import type { StepContext } from '../engine/types.js';
-import { known } from '../engine/refs.js';
 import { WizardError } from '../errors.js';
 import type { VerifyOut } from './outputs.js';
 import { defineStep } from './common.js';
 import { parseInstancePage } from '../contract/web-server.js';
 
-export interface VerifyFound {
-  /** Target health as found before the run (shown by nothing; read so a plan costs what status costs). */
-  targets: TargetHealth[];
-}
+/** Nothing: verify plans no rows, and what it checks it reads once the others have run. */
+export type VerifyFound = Record<string, never>;
 
 /** How many GETs: enough for a round-robin to reach every healthy target twice, within bounds. */
 const MIN_GETS = 4;
@@ -49,10 +45,8 @@ export const verifyStep = defineStep<'verify', 'auto-scaling' | 'load-balancer',
   title: 'Verify',
   needs: ['auto-scaling', 'load-balancer'],
   enabled: (config) => config.verify,
-  async detect(ctx, deps) {
-    const tgArn = known(deps['load-balancer']?.targetGroupArn);
-    return { targets: tgArn ? await ctx.aws.elbv2.targetHealth(tgArn) : [] };
-  },
+  // A read here would be shown by nothing: the target health that matters is read by `check`.
+  detect: async () => ({}),
   plan: () => [],
   outputs: (_config, _found, deps) => ({ url: deps['load-balancer']?.url ?? '', answers: [] }),
   fingerprint: () => null,

@@ -4,7 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, type DescribeSubnetsCommandInput, type DescribeVpcsCommandInput, type RouteTable, type Subnet as SdkSubnet } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeLaunchTemplateVersionsCommand, DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, type DescribeSubnetsCommandInput,
+  type DescribeVpcsCommandInput, type RouteTable, type Subnet as SdkSubnet,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ServiceException, LoadBalancerNotFoundException, TargetGroupNotFoundException, type DescribeTagsCommandInput,
@@ -13,6 +17,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CredentialsProviderError } from '@smithy/core/config';
 import { Ec2NetworkApi } from '../../src/aws/ec2-network.js';
 import { Elbv2Api } from '../../src/aws/elbv2.js';
+import { LaunchTemplatesApi } from '../../src/aws/launch-templates.js';
 import { StsApi } from '../../src/aws/sts.js';
 import { AwsError, CredentialsError, EXIT, awsCall, wrapAwsError } from '../../src/errors.js';
 
@@ -144,6 +149,60 @@ describe('Ec2NetworkApi.listVpcs', () => {
   });
 });
 
+describe('Ec2NetworkApi.securityGroupNamed', () => {
+  const group = (id: string, name: string) => ({ GroupId: id, GroupName: name, VpcId: VPC, Description: name, IpPermissions: [], Tags: [] });
+
+  it('reads the VPC\'s groups once for every lookup of the run, by name', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [group('sg-0aaa', 'Web-ALB-SG'), group('sg-0bbb', 'ASG-Web-Inst-SG')] });
+    const net = new Ec2NetworkApi(new EC2Client({ region: REGION }));
+    const [alb, bake] = await Promise.all([net.securityGroupNamed(VPC, 'Web-ALB-SG'), net.securityGroupNamed(VPC, 'Web-Bake-SG')]);
+    const inst = await net.securityGroupNamed(VPC, 'ASG-Web-Inst-SG');
+    expect([alb?.id, bake?.id, inst?.id]).toEqual(['sg-0aaa', undefined, 'sg-0bbb']);
+    const calls = ec2Mock.commandCalls(DescribeSecurityGroupsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input.Filters).toEqual([{ Name: 'vpc-id', Values: [VPC] }]);
+  });
+
+  it('reads again once the adapter wrote a group, and after a read that failed', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand)
+      .rejectsOnce(new Error('socket hang up'))
+      .resolvesOnce({ SecurityGroups: [] })
+      .resolves({ SecurityGroups: [group('sg-0ccc', 'Web-Bake-SG')] });
+    ec2Mock.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0ccc' });
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).resolves({});
+    const net = new Ec2NetworkApi(new EC2Client({ region: REGION }));
+    await expect(net.securityGroupNamed(VPC, 'Web-Bake-SG')).rejects.toThrow('socket hang up');
+    expect(await net.securityGroupNamed(VPC, 'Web-Bake-SG')).toBeUndefined();
+    await net.createSecurityGroup(VPC, 'Web-Bake-SG', 'bake', []);
+    expect((await net.securityGroupNamed(VPC, 'Web-Bake-SG'))?.id).toBe('sg-0ccc');
+    await net.authorizeIngress('sg-0ccc', [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidr: '203.0.113.7/32' }]);
+    await net.securityGroupNamed(VPC, 'Web-Bake-SG');
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(4);
+  });
+});
+
+describe('LaunchTemplatesApi.versions', () => {
+  it('reads the default and the latest version in one call', async () => {
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-0a1b', Versions: ['2', '3'] }).resolves({
+      LaunchTemplateVersions: [
+        { LaunchTemplateId: 'lt-0a1b', VersionNumber: 2, LaunchTemplateData: { ImageId: 'ami-2' } },
+        { LaunchTemplateId: 'lt-0a1b', VersionNumber: 3, LaunchTemplateData: { ImageId: 'ami-3' } },
+      ],
+    });
+    const v = await new LaunchTemplatesApi(new EC2Client({ region: REGION })).versions('lt-0a1b', [2, 3]);
+    expect([v.get(2)?.imageId, v.get(3)?.imageId]).toEqual(['ami-2', 'ami-3']);
+    expect(ec2Mock.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(1);
+  });
+
+  it('asks once for a version named twice (default and latest the same)', async () => {
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-0a1b', Versions: ['1'] }).resolves({
+      LaunchTemplateVersions: [{ LaunchTemplateId: 'lt-0a1b', VersionNumber: 1, LaunchTemplateData: { ImageId: 'ami-1' } }],
+    });
+    const v = await new LaunchTemplatesApi(new EC2Client({ region: REGION })).versions('lt-0a1b', [1, 1]);
+    expect(v.get(1)?.imageId).toBe('ami-1');
+  });
+});
+
 describe('Elbv2Api', () => {
   const api = () => new Elbv2Api(new ElasticLoadBalancingV2Client({ region: REGION }));
   const LB_ARN = 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/Web-ALB/50dc6c495c0c9188';
@@ -198,6 +257,32 @@ describe('Elbv2Api', () => {
     expect(tg).toMatchObject({ arn: TG_ARN, port: 80, healthCheckPath: '/health', loadBalancerArns: [LB_ARN], tags: { Name: 'tg' } });
     await expect(api().findTargetGroup('Gone-TG')).resolves.toBeUndefined();
     expect(elbMock.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input.ResourceArns)).toEqual([[TG_ARN]]);
+  });
+
+  it('findLoadBalancerAndTargetGroup: both with their tags from one DescribeTags', async () => {
+    elbMock.on(DescribeLoadBalancersCommand, { Names: ['Web-ALB'] }).resolves({
+      LoadBalancers: [{ LoadBalancerArn: LB_ARN, LoadBalancerName: 'Web-ALB', DNSName: 'web-alb-1.elb', Scheme: 'internet-facing', Type: 'application', VpcId: VPC, State: { Code: 'active' } }],
+    });
+    elbMock.on(DescribeTargetGroupsCommand, { Names: ['Web-TG'] }).resolves({
+      TargetGroups: [{ TargetGroupArn: TG_ARN, TargetGroupName: 'Web-TG', Protocol: 'HTTP', Port: 80, VpcId: VPC }],
+    });
+    elbMock.on(DescribeTagsCommand, { ResourceArns: [LB_ARN, TG_ARN] }).resolves({
+      TagDescriptions: [
+        { ResourceArn: LB_ARN, Tags: [{ Key: 'asg-wizard:stack', Value: 'Web' }] },
+        { ResourceArn: TG_ARN, Tags: [{ Key: 'Name', Value: 'tg' }] },
+      ],
+    });
+    const { lb, tg } = await api().findLoadBalancerAndTargetGroup('Web-ALB', 'Web-TG');
+    expect(lb).toMatchObject({ arn: LB_ARN, dnsName: 'web-alb-1.elb', tags: { 'asg-wizard:stack': 'Web' } });
+    expect(tg).toMatchObject({ arn: TG_ARN, port: 80, tags: { Name: 'tg' } });
+    expect(elbMock.commandCalls(DescribeTagsCommand)).toHaveLength(1);
+  });
+
+  it('findLoadBalancerAndTargetGroup: what does not exist is absent, and nothing found reads no tags', async () => {
+    elbMock.on(DescribeLoadBalancersCommand).rejects(new LoadBalancerNotFoundException({ message: 'not found', $metadata: meta }));
+    elbMock.on(DescribeTargetGroupsCommand).rejects(new TargetGroupNotFoundException({ message: 'not found', $metadata: meta }));
+    expect(await api().findLoadBalancerAndTargetGroup('Web-ALB', 'Web-TG')).toEqual({});
+    expect(elbMock.commandCalls(DescribeTagsCommand)).toHaveLength(0);
   });
 
   it('tagsOf asks DescribeTags at most 20 ARNs a call, and reads every chunk', async () => {

@@ -77,6 +77,32 @@ describe('Ec2ComputeApi', () => {
     await expect(compute().imageById('ami-00000000')).rejects.toMatchObject({ name: 'UnauthorizedOperation', operation: 'DescribeImages' });
   });
 
+  it('runningInstances: an instance already running costs one read and no waiter, and comes back with its public IP', async () => {
+    ec2Mock.on(DescribeInstancesCommand, { InstanceIds: ['i-0123456789abcdef0'] }).resolves({
+      Reservations: [{ Instances: [{ InstanceId: 'i-0123456789abcdef0', State: { Name: 'running' }, PublicIpAddress: '3.0.0.9', InstanceType: 't2.micro', ImageId: 'ami-1' }] }],
+    });
+    const [i] = await compute().runningInstances(['i-0123456789abcdef0'], { maxWaitTime: 5, minDelay: 0.01, maxDelay: 0.02 });
+    expect(i).toMatchObject({ id: 'i-0123456789abcdef0', state: 'running', publicIp: '3.0.0.9' });
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
+  });
+
+  it('runningInstances: a pending one is waited for (fractions of a second apart, never read twice at once) and given as the waiter last saw it', async () => {
+    const instance = (state: string, ip?: string) => ({
+      Reservations: [{ Instances: [{ InstanceId: 'i-0123456789abcdef0', State: { Name: state }, ...(ip ? { PublicIpAddress: ip } : {}), InstanceType: 't2.micro', ImageId: 'ami-1' }] }],
+    });
+    const at: number[] = [];
+    ec2Mock.on(DescribeInstancesCommand).callsFake(() => {
+      at.push(performance.now());
+      return at.length < 3 ? instance('pending') : instance('running', '3.0.0.7');
+    });
+    const [i] = await compute().runningInstances(['i-0123456789abcdef0'], { maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 });
+    expect(i).toMatchObject({ state: 'running', publicIp: '3.0.0.7' });
+    // The first read, the waiter's first (pending), its second (running): no read after the wait.
+    expect(at).toHaveLength(3);
+    // The waiter's first read comes a delay after the first read, not right after it.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(45);
+  });
+
   it('turns a waiter time-out into a TimeoutError saying what is still pending', async () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-0123456789abcdef0', State: 'pending', Name: 'Web Server v1' }] });
     const err = await compute().waitUntilImageAvailable('ami-0123456789abcdef0', { maxWaitTime: 2, minDelay: 1, maxDelay: 1 }).catch((e: unknown) => e);

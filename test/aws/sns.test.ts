@@ -5,7 +5,7 @@ import {
   CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand,
   ListTagsForResourceCommand, ListTopicsCommand, NotFoundException, SNSClient, SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { SnsApi } from '../../src/aws/sns.js';
+import { SnsApi, topicArnFor } from '../../src/aws/sns.js';
 
 const REGION = 'ap-northeast-2';
 const arn = (name: string) => `arn:aws:sns:${REGION}:123456789012:${name}`;
@@ -35,6 +35,23 @@ describe('SnsApi', () => {
     expect(await api().findTopicByName('Web-ASG-events')).toBeUndefined();
     snsMock.on(GetTopicAttributesCommand).rejects(new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } }));
     expect(await api().getTopic(arn('gone'))).toBeUndefined();
+  });
+
+  it('finds our topic by the ARN its name gives, with no ListTopics paging; NotFound is undefined', async () => {
+    snsMock.on(GetTopicAttributesCommand, { TopicArn: arn('Web-ASG-events') }).resolves({ Attributes: { TopicArn: arn('Web-ASG-events') } });
+    snsMock.on(ListTagsForResourceCommand, { ResourceArn: arn('Web-ASG-events') }).resolves({ Tags: [{ Key: 'asg-wizard:stack', Value: 'Web' }] });
+    const t = await api().findTopic(topicArnFor(REGION, '123456789012', 'Web-ASG-events'));
+    expect(t).toMatchObject({ arn: arn('Web-ASG-events'), name: 'Web-ASG-events', tags: { 'asg-wizard:stack': 'Web' } });
+    snsMock.on(GetTopicAttributesCommand, { TopicArn: arn('gone') }).rejects(new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } }));
+    expect(await api().findTopic(arn('gone'))).toBeUndefined();
+    expect(snsMock.commandCalls(ListTopicsCommand)).toHaveLength(0);
+  });
+
+  it('a topic\'s ARN is in its region\'s partition', () => {
+    expect(topicArnFor('ap-northeast-2', '123456789012', 'Web-ASG-events')).toBe('arn:aws:sns:ap-northeast-2:123456789012:Web-ASG-events');
+    expect(topicArnFor('cn-north-1', '123456789012', 't')).toBe('arn:aws-cn:sns:cn-north-1:123456789012:t');
+    expect(topicArnFor('us-gov-west-1', '123456789012', 't')).toBe('arn:aws-us-gov:sns:us-gov-west-1:123456789012:t');
+    expect(topicArnFor('us-isob-east-1', '123456789012', 't')).toBe('arn:aws-iso-b:sns:us-isob-east-1:123456789012:t');
   });
 
   it('creates a topic with its tags in the CreateTopic call', async () => {

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import { createRun, stepContext, type Deps } from '../../src/commands/context.js';
 import { validateConfig } from '../../src/config/load.js';
-import { AWS_TYPICAL_SECONDS, instanceRefreshExtra, waitPolicy, type WaitKind } from '../../src/engine/waits.js';
+import { AWS_POLL_DELAYS, AWS_TYPICAL_SECONDS, instanceRefreshExtra, waitPolicy, type WaitKind } from '../../src/engine/waits.js';
 import type { World } from '../../src/sandbox/types.js';
 
 const KINDS = Object.keys(AWS_TYPICAL_SECONDS) as WaitKind[];
@@ -25,6 +25,20 @@ describe('wait bounds', () => {
     // A fast sandbox still leaves room for the SDK's first polls; a test's override wins everywhere.
     expect(waitPolicy(0.01).bound(kind).maxWaitSeconds).toBeGreaterThanOrEqual(60);
     expect(waitPolicy(1, { maxWaitSeconds: 3, minDelay: 1, maxDelay: 1 }).bound(kind).maxWaitSeconds).toBe(3);
+  });
+
+  it('polls as often as the latency makes AWS\'s clock go: every 5–15 s against AWS, that times the scale against a sandbox, never in a tight loop', () => {
+    expect(waitPolicy(1).bound('image-available')).toMatchObject(AWS_POLL_DELAYS);
+    // No delay longer than the SDK waiters' own first one (15 s).
+    expect(AWS_POLL_DELAYS.maxDelay).toBeLessThanOrEqual(15);
+    const fast = waitPolicy(0.01).bound('image-available');
+    expect(fast.minDelay).toBeCloseTo(0.05);
+    expect(fast.maxDelay).toBeCloseTo(0.15);
+    const tenth = waitPolicy(0.1).bound('targets-healthy');
+    expect([tenth.minDelay, tenth.maxDelay]).toEqual([0.5, 1.5]);
+    const instant = waitPolicy(0).bound('instance-running');
+    expect(instant.minDelay).toBeGreaterThan(0);
+    expect(instant.maxDelay).toBeGreaterThanOrEqual(instant.minDelay);
   });
 
   it('a group wait adds its grace period; a refresh its batches, and twice that with rollback', () => {

@@ -121,6 +121,30 @@ describe('Sandbox on a shared file', () => {
     expect(onDisk(file).ec2.securityGroups.map((g) => g.name).sort()).toEqual(['default', 'from-one', 'from-two']);
   });
 
+  it('transactions queued together run as one batch: one write, each answered once its change is on disk', async () => {
+    const file = tmpSandboxFile();
+    const a = new AccountFile(file);
+    await a.transact(() => undefined);
+    const rev = onDisk(file).rev!;
+    const seq = onDisk(file).seq;
+    const answered: number[] = [];
+    const jobs = Array.from({ length: 10 }, (_, i) => a.transact((w) => {
+      w.seq += 1;
+      if (i === 3) throw new Error('this one fails');
+      return i;
+    }).then((v) => {
+      // Answered only once what it changed is in the file.
+      answered.push(onDisk(file).seq);
+      return v;
+    }));
+    const results = await Promise.allSettled(jobs);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([0, 1, 2, 'this one fails', 4, 5, 6, 7, 8, 9]);
+    // Queued together: one reload, ten changes in turn (the failed one's too), one write.
+    expect(onDisk(file).rev! - rev).toBe(1);
+    expect(onDisk(file).seq).toBe(seq + 10);
+    expect(answered).toEqual(Array(9).fill(seq + 10));
+  });
+
   it('transact is how a fixture changes the account; the change is on disk at once', async () => {
     const file = tmpSandboxFile();
     const sandbox = new Sandbox({ file });

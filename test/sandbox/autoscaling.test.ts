@@ -33,6 +33,7 @@ import {
   waitUntilGroupNotExists,
   type CreateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
 import type { World } from '../../src/sandbox/types.js';
@@ -113,6 +114,25 @@ describe('Auto Scaling groups', () => {
     expect(dup).toBeInstanceOf(AlreadyExistsFault);
     expect(dup.name).toBe('AlreadyExistsFault');
     expect(w.autoscaling.groups).toHaveLength(1);
+  });
+
+  it('acts on its own time, not when a call next looks: launched when it reacts, InService and registered when running', async () => {
+    // AWS's own durations (latency 1), and nobody looking for ten minutes after the create.
+    const { asg, aws, base, activities, advance, image } = setup(1);
+    image.servesHttp = true;
+    await asg.send(new CreateAutoScalingGroupCommand(base()));
+    const created = Date.now();
+    advance(600_000);
+    const launches = (await activities()).filter((a) => a.Description?.startsWith('Launching'));
+    expect(launches).toHaveLength(2);
+    for (const a of launches) {
+      // Auto Scaling reacts ~5 s after the change; the instances run 30 s later.
+      expect(a.StartTime!.getTime() - created).toBeLessThan(15_000);
+      expect(a.EndTime!.getTime() - a.StartTime!.getTime()).toBe(30_000);
+    }
+    // Registered when they ran, so their health checks (5 × 30 s) passed long ago.
+    const health = await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: TG_ARN }));
+    expect(health.TargetHealthDescriptions?.map((t) => t.TargetHealth?.State)).toEqual(['healthy', 'healthy']);
   });
 
   it('launches desired 2 over two AZs, one per AZ, registered with the target group and InService', async () => {
