@@ -1,0 +1,37 @@
+/**
+ * Answers back into flags: the arguments that give a run's answers again, for a suggested
+ * command that must do what this run did (`plan` after `up --max-size 6` needs `--max-size 6`,
+ * or it would plan 6 → 4). Secrets are never printed: a command that needs one is not suggested
+ * with it.
+ */
+import { PARAM_FLAGS } from './flags.js';
+
+export { STATUS_KEYS } from './flags.js';
+import { getPath, type PartialInput } from './load.js';
+import { secretsOf } from './secrets.js';
+
+/** Whether `input` holds a secret (a suggested command could not carry it). */
+export function holdsSecret(input: PartialInput): boolean {
+  return secretsOf(input).length > 0;
+}
+
+/** The flags (with values) that give `input`'s answers, in flag order; `keys` limits them. */
+export function argsOf(input: PartialInput, keys?: string[]): string[] {
+  const secret = new Set(secretsOf(input).map((s) => s.key));
+  const out: string[] = [];
+  for (const spec of PARAM_FLAGS) {
+    if ((keys && !keys.includes(spec.key)) || secret.has(spec.key)) continue;
+    const v = getPath(input, spec.key);
+    if (v === undefined || v === null) continue;
+    if (spec.kind === 'bool') {
+      if (v === true) out.push(spec.flag);
+      continue;
+    }
+    out.push(spec.flag, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  if (!keys) {
+    if (getPath(input, 'notifications.enabled') === false) out.push('--no-notifications');
+    if (getPath(input, 'verify') === false) out.push('--no-verify');
+  }
+  return out;
+}
