@@ -141,7 +141,7 @@ async function resolveRegion(opts: GlobalOptions, configRegion: string | undefin
   } finally {
     probe.destroy();
   }
-  throw new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2), set AWS_REGION, or set region in ~/.aws/config');
+  throw new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2), set AWS_REGION, or set region in ~/.aws/config; or try it with no AWS account: add --sandbox');
 }
 
 /** The output host of a run with these options (the menu's too). */

@@ -41,11 +41,20 @@ export function truncate(s: string, max: number): string {
  */
 export function wrap(text: string, width: number | undefined, first = '', rest = first): string[] {
   if (width === undefined) return [`${first}${text}`];
+  return wrapWords(text.split(/ +/).filter(Boolean), width, first, rest);
+}
+
+/**
+ * `wrap` over words already split (a shell command's words, whose quoted spaces are no break).
+ * With `cut` false a word longer than a line stays whole on a line of its own (a command must
+ * stay runnable; the terminal may then wrap that one word).
+ */
+export function wrapWords(words: string[], width: number, first = '', rest = first, cut = true): string[] {
   const max = usable(width);
   const lines: string[] = [];
   let line = first;
   let empty = true;
-  for (const word of text.split(/ +/).filter(Boolean)) {
+  for (const word of words) {
     const candidate = empty ? `${line}${word}` : `${line} ${word}`;
     if (displayWidth(candidate) <= max) {
       line = candidate;
@@ -54,7 +63,7 @@ export function wrap(text: string, width: number | undefined, first = '', rest =
     }
     if (!empty) lines.push(line);
     const start = lines.length === 0 ? first : rest;
-    line = `${start}${truncate(word, Math.max(1, max - displayWidth(start)))}`;
+    line = `${start}${cut ? truncate(word, Math.max(1, max - displayWidth(start))) : word}`;
     empty = false;
   }
   lines.push(line);
@@ -83,7 +92,8 @@ export function fitTable(rows: string[][], width: number | undefined, indent = '
     const room = usable(width) - displayWidth(head) - 2;
     if (r.length > 1 && room >= minDetail) out.push(`${head}  ${truncate(detail, room)}`);
     else {
-      out.push(...wrap(r.length > 1 ? head.trim() : detail, width, indent, `${indent}  `));
+      if (r.length === 1) out.push(...wrap(detail, width, indent, `${indent}  `));
+      else out.push(...(displayWidth(head) <= usable(width) ? [head] : wrap(head.trim(), width, indent, `${indent}  `)));
       if (r.length > 1 && detail) out.push(...wrap(detail, width, `${indent}    `));
     }
   }

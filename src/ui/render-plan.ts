@@ -52,8 +52,8 @@ export function renderPlan(header: PlanHeader, rows: PlanRow[], chalk: ChalkInst
       const short = `${GLYPHS[r.action]} ${r.action.padEnd(8)}  ${r.type}  ${r.name}`;
       const withId = id ? `${head.trimEnd()}  ${id}` : head.trimEnd();
       const first = displayWidth(withId) <= usable(width) ? [withId] : wrap(id ? `${short}  ${id}` : short, width, '  ', '      ');
-      lines.push(...first.map(paint));
-      if (r.detail) lines.push(...wrap(r.detail, width, '      ').map(paint));
+      lines.push(...first.map((l) => paint(l)));
+      if (r.detail) lines.push(...wrap(r.detail, width, '      ').map((l) => paint(l)));
     }
     for (const c of r.changes) lines.push(...wrap(`${c.field}: ${show(c.from)} → ${show(c.to)}`, width, '      ', '        '));
     if (r.reason) lines.push(...wrap(`${r.action === 'conflict' ? 'conflict' : 'note'}: ${r.reason}`, width, '      ', '        '));

@@ -7,7 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { planDocument, renderApplied, renderPlan, totals } from './render-plan.js';
 import { renderStatus } from './render-status.js';
 import { renderWiring } from '../notifications/wiring.js';
-import { displayWidth, usable, wrap } from './fit.js';
+import { displayWidth, usable, wrap, wrapWords } from './fit.js';
 import type { NextCommand, Note, Result, RunContext } from './io-host.js';
 
 /** How text is drawn: colour (or none) and the width to fit (undefined: not a terminal). */
@@ -86,7 +86,9 @@ export function renderNext(commands: NextCommand[], width?: number): string[] {
       lines.push(one);
       return;
     }
-    const parts = wrap(c.command, width === undefined ? undefined : width - 2, lead, '        ');
+    // Broken only between shell words: a space inside quotes is part of its word.
+    const words = c.command.match(/(?:[^\s']+|'[^']*')+/g) ?? [c.command];
+    const parts = wrapWords(words, width - 2, lead, '        ', false);
     lines.push(...parts.map((p, j) => (j < parts.length - 1 ? `${p} \\` : p)));
     lines.push(...wrap(`# ${c.does}`, width, '      ', '      # '));
   });

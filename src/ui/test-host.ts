@@ -107,6 +107,8 @@ class RecordingProgress implements ProgressChannel {
 
 const plain = new Chalk({ level: 0 });
 
+const isPrompter = (x: unknown): x is Prompter => !!x && typeof (x as Prompter).input === 'function' && typeof (x as Prompter).assertComplete === 'function';
+
 export class TestIoHost implements IoHost {
   readonly notes: Note[] = [];
   readonly results: Result[] = [];
@@ -117,9 +119,12 @@ export class TestIoHost implements IoHost {
   /** The spec the run made its host with (json, unattended, …). */
   spec: HostSpec | undefined;
 
-  /** `answers`: the script (question id → answer); without one, an unattended run takes defaults and any question fails. */
-  constructor(private readonly answers?: Record<string, ScriptedAnswer>) {
-    this.scripted = new ScriptedPrompter(answers ?? {});
+  /**
+   * `answers`: the script (question id → answer), or a prompter to ask with (inquirer driven by
+   * `@inquirer/testing`); without either, an unattended run takes defaults and any question fails.
+   */
+  constructor(private readonly answers?: Record<string, ScriptedAnswer> | Prompter) {
+    this.scripted = isPrompter(answers) ? answers : new ScriptedPrompter(answers ?? {});
   }
 
   get prompter(): Prompter {
