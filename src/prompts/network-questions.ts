@@ -129,8 +129,8 @@ async function askSubnets(p: Prompter, aws: AwsApi, input: PartialInput, vpcId: 
     if (exposed.length) {
       const ok = await p.confirm({
         id: 'network.publicInstances',
-        message: `${exposed.length === ids.length ? 'All' : `${exposed.length} of ${ids.length}`} instance subnets are public (routed to an internet gateway). Use them anyway?`,
-        help: 'Instances there get public addresses if the subnet gives them, one security group away from the internet; the lab puts them in private subnets.',
+        message: `${exposed.length === ids.length ? 'All' : `${exposed.length} of ${ids.length}`} instance subnets are public. Use them anyway?`,
+        help: `${exposed.map((s) => s.id).join(', ')} ${exposed.length === 1 ? 'routes' : 'route'} to an internet gateway: instances there get public addresses if the subnet gives them, one security group away from the internet (the lab puts them in private subnets).`,
         default: false,
       });
       if (!ok) continue;

@@ -267,7 +267,7 @@ async function applyBake(ctx: StepContext, rows: PlanRow<BakeChange>[], refs: Re
           // The launch answer comes before the public IP is assigned; read it now.
           const instance = await aws.compute.instanceById(c.instanceId);
           if (!instance) throw new PlanError(`bake: the bake instance ${c.instanceId} is gone: run the bake again`);
-          ctx.progress.update('waiting for the user data to finish');
+          ctx.progress.update(`waiting for the user data to finish (${estimate('user-data')})`);
           await waitForUserData(ctx, instance, c.latestConsole);
           ctx.progress.update(`creating image ${c.name}`);
           const imageId = await createImage(ctx, c);
