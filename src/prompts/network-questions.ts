@@ -9,7 +9,6 @@
 import type { AwsApi } from '../aws/api.js';
 import type { Subnet, Vpc } from '../aws/ec2-network.js';
 import { getPath, setPath, type PartialInput } from '../config/load.js';
-import { NAT_COST } from '../steps/network.js';
 import type { Choice, Prompter } from './prompter.js';
 import type { StackDefaults } from './stack-defaults.js';
 
@@ -76,7 +75,7 @@ export async function askNetwork(p: Prompter, aws: AwsApi, input: PartialInput, 
       const nat = await p.confirm({
         id: 'network.natGateway',
         message: 'Give the private subnets a NAT gateway?',
-        help: `Only if the instances must reach the internet themselves (the baked image needs nothing more); ${NAT_COST}.`,
+        help: 'Only if the instances must reach the internet themselves (the baked image needs nothing more); billed by the hour (about US$0.045–0.059/h) plus per GB.',
         default: false,
       });
       if (nat) setPath(input, 'network.natGateway', true);
