@@ -228,7 +228,7 @@ function accountArgs(args: string[]): string[] {
 }
 
 /** What the signal handler reads of the run under way. */
-interface Running { progress?: ProgressChannel; clients?: AwsClients; argv: string[]; launcher: string; hasDestroy: boolean }
+interface Running { progress?: ProgressChannel; clients?: AwsClients; argv: string[]; launcher: string; hasDestroy: () => boolean }
 
 /**
  * Ctrl-C (SIGINT, 130) and SIGTERM (143, what CI sends on cancel): nothing more is started,
@@ -244,7 +244,7 @@ function onInterrupt(signal: 'SIGINT' | 'SIGTERM', running: () => Running): void
     const lines = interruptReport({
       signal, inFlight: r.progress?.inFlight() ?? [], writes: r.clients?.writes ?? [],
       rerun: commandLine(r.launcher, args[0] ?? '', args.slice(1)),
-      ...(r.hasDestroy ? { remove: commandLine(r.launcher, 'destroy', accountArgs(args)) } : {}),
+      ...(r.hasDestroy() ? { remove: commandLine(r.launcher, 'destroy', accountArgs(args)) } : {}),
       sandbox: !!r.clients?.options.sandbox,
     });
     process.stderr.write(`\n${lines.join('\n')}\n`);
@@ -256,7 +256,7 @@ function onInterrupt(signal: 'SIGINT' | 'SIGTERM', running: () => Running): void
 /** The binary's entry: real streams, real environment, signals → 130 / 143. */
 export async function main(argv: string[]): Promise<void> {
   const launcher = launcherOf(argv[1], process.env, process.cwd());
-  const running: Running = { argv, launcher, hasDestroy: false };
+  const running: Running = { argv, launcher, hasDestroy: () => false };
   const deps: Deps = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -267,7 +267,8 @@ export async function main(argv: string[]): Promise<void> {
     onProgress: (p) => (running.progress = p),
     onClients: (c) => (running.clients = c),
   };
-  running.hasDestroy = createProgram(deps).commands.some((c) => c.name() === 'destroy');
+  // Whether a `destroy` command exists to suggest, looked up only when a signal comes.
+  running.hasDestroy = () => createProgram(deps).commands.some((c) => c.name() === 'destroy');
   surviveClosedStream(process.stdout);
   surviveClosedStream(process.stderr);
   onInterrupt('SIGINT', () => running);

@@ -52,6 +52,7 @@ async function askImageName(run: Run, input: PartialInput, config: StackConfig):
 
 /** Runs `bake`; returns the exit code. */
 export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, deps: Deps): Promise<number> {
+  const started = Date.now();
   const [{ AbortError, EXIT, wrapAwsError }, { mergeSources, validateConfig }, { askNetwork }, { applySteps, planSteps }, { networkStep }, { bakeStep }, render, ctxMod, up, { argsOf }, { readStackDefaults }] =
     await Promise.all([
       import('../errors.js'), import('../config/load.js'), import('../prompts/questions.js'), import('../engine/graph.js'),
@@ -109,7 +110,8 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
     const applied = await applySteps(steps, ctx, planned, run.progress);
     run.progress.stop();
     const writes = report(applied.get('bake')?.outputs as BakeOut | undefined);
-    run.host.note({ kind: 'info', text: `Baked with ${writes} AWS writes. A new image name makes up create a new launch template version and refresh the group's instances.` });
+    const { duration } = await import('../ui/render-result.js');
+    run.host.note({ kind: 'info', text: `Baked with ${writes} AWS writes in ${duration((Date.now() - started) / 1000)}. A new image name makes up create a new launch template version and refresh the group's instances.` });
     run.host.note({ kind: 'next', commands: [rollOut] });
     return EXIT.ok;
   } finally {

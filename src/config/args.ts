@@ -29,9 +29,7 @@ export function argsOf(input: PartialInput, keys?: string[]): string[] {
     }
     out.push(spec.flag, Array.isArray(v) ? v.join(',') : String(v));
   }
-  if (!keys) {
-    if (getPath(input, 'notifications.enabled') === false) out.push('--no-notifications');
-    if (getPath(input, 'verify') === false) out.push('--no-verify');
-  }
+  // (--no-verify is up's alone and changes no plan: never carried.)
+  if (!keys && getPath(input, 'notifications.enabled') === false) out.push('--no-notifications');
   return out;
 }

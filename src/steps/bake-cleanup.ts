@@ -26,7 +26,7 @@ const SG = 'AWS::EC2::SecurityGroup';
 /** Deletes the group, retrying while a terminated instance's network interface still holds it. */
 async function deleteGroup(ctx: StepContext, sgId: string): Promise<void> {
   const { aws } = ctx;
-  ctx.progress.update(`deleting the bake security group ${sgId}`);
+  ctx.progress.update(`deleting the bake security group ${sgId}, once AWS releases the instance's network interface (${estimate('security-group-released')})`);
   // A terminated instance's network interface holds the group for minutes more (DependencyViolation):
   // retried as often as the run's propagation policy says, for as long as that release may take.
   const policy = { ...aws.propagation, maxWaitMs: ctx.waits.bound('security-group-released').maxWaitSeconds * 1000 };
