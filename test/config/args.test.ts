@@ -9,9 +9,10 @@ import { suggest } from '../../src/commands/context.js';
 import type { Deps } from '../../src/commands/context.js';
 
 describe('argsOf', () => {
-  it('gives each answer as its flag, in flag order', () => {
-    const input = { asg: { maxSize: 6, minSize: 2 }, network: { publicSubnets: ['subnet-a', 'subnet-b'], natGateway: true }, instances: { sessionManager: false } };
-    expect(argsOf(input)).toEqual(['--public-subnets', 'subnet-a,subnet-b', '--nat-gateway', '--min-size', '2', '--max-size', '6']);
+  it('gives each answer as its flag, in flag order; one that is the default anyway is left out', () => {
+    const input = { asg: { maxSize: 6, minSize: 3, desiredCapacity: 3 }, network: { publicSubnets: ['subnet-a', 'subnet-b'], natGateway: true }, instances: { sessionManager: false, instanceType: 't2.micro' } };
+    expect(argsOf(input)).toEqual(['--public-subnets', 'subnet-a,subnet-b', '--nat-gateway', '--min-size', '3', '--desired-capacity', '3', '--max-size', '6']);
+    expect(argsOf({ stack: 'Shop', alb: { name: 'Shop-ALB' }, asg: { minSize: 2, maxSize: 4, desiredCapacity: 2, cpuTarget: 30 } })).toEqual([]);
   });
 
   it('leaves secrets out (and says the input holds one), and never --no-verify (up alone has it)', () => {
