@@ -46,7 +46,7 @@ export async function waitForRefresh(ctx: StepContext, groupName: string, refres
     if (!ACTIVE_REFRESH.includes(r.status)) {
       throw new WizardError(
         `instance refresh ${refreshId} of ${groupName} ended ${r.status}${r.statusReason ? `: ${r.statusReason}` : ''}`,
-        'see the group\'s activities (asg-wizard status) for why the new instances did not become healthy; fix the image and run up again',
+        `see the group's activities (${ctx.cli('status')}) for why the new instances did not become healthy; fix the image and run up again`,
       );
     }
     return { done: false, pending: `instance refresh ${r.status}, ${r.percentageComplete} % done, ${r.instancesToUpdate} instance${r.instancesToUpdate === 1 ? '' : 's'} to replace` };
