@@ -121,7 +121,7 @@ export function wrapAwsError(err: unknown, step: string, operation: string): Err
     );
   }
   if (/Region is missing/i.test(e?.message ?? '')) {
-    return new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2) or set AWS_REGION', { cause: err });
+    return new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2) or set AWS_REGION; or try it with no AWS account: add --sandbox', { cause: err });
   }
   if (e && '$metadata' in e) {
     const a = e as { operation?: string; resource?: string };

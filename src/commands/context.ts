@@ -2,15 +2,16 @@
  * What every command needs for one run: the I/O streams, whether it may prompt, the sandbox or
  * real AWS, the clients and adapters, the caller's identity. Built once per command.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/clients.js';
 import { AwsApi } from '../aws/api.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { openSandbox } from './sandbox-account.js';
 import { CredentialsError, UsageError, WizardError, clip, wrapAwsError } from '../errors.js';
-import { InquirerPrompter, NonInteractivePrompter, type Prompter } from '../prompts/prompter.js';
-import { Progress, type ProgressMode } from '../ui/progress.js';
+import type { Prompter } from '../prompts/prompter.js';
+import { createHost, type HostFactory, type IoHost, type ProgressChannel } from '../ui/io-host.js';
+import { carriedArgs, commandLine, type CarriedOptions } from '../ui/command-line.js';
 import type { StepContext } from '../engine/types.js';
 import type { StackConfig } from '../config/schema.js';
 import { stackTags } from '../steps/common.js';
@@ -28,12 +29,16 @@ export interface Deps {
   isTTY: boolean;
   /** A prompter to use instead of inquirer (tests script the answers). */
   prompter?: Prompter;
+  /** Makes each run's output host (tests pass a TestIoHost's factory); else the terminal, CI or JSON host. */
+  host?: HostFactory;
+  /** How the user started the program, as a command prefix for suggested commands (runCli works it out from argv). */
+  launcher?: string;
   /** Runs whose sandbox a test wants to inspect get it here. */
   onSandbox?: (sandbox: Sandbox) => void;
   /** Runs whose write log (each write with the plan row it was made for) a test reads get the clients here. */
   onClients?: (clients: AwsClients) => void;
   /** Told the run's progress (the signal handler names the steps in flight from it). */
-  onProgress?: (progress: Progress) => void;
+  onProgress?: (progress: ProgressChannel) => void;
   /** Waiter bounds in seconds for every wait (tests shorten them); else each wait's own (engine/waits.ts). */
   waits?: WaitOverride;
 }
@@ -53,12 +58,24 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
+/** What a suggested command carries beyond the account and the stack. */
+export interface SuggestOptions {
+  /** The stack the run worked on (carried as --stack unless it is the default). */
+  stack?: string;
+  /** The command applies changes: in a run that may not prompt, it gets --yes (else it could not run as printed). */
+  applies?: boolean;
+  /** Global options not to carry (a saved plan refuses --stack). */
+  omit?: (keyof CarriedOptions)[];
+}
+
 export interface Run {
   deps: Deps;
   opts: GlobalOptions;
+  /** The one output channel: questions, progress, notes, results. */
+  host: IoHost;
   chalk: ChalkInstance;
   prompter: Prompter;
-  progress: Progress;
+  progress: ProgressChannel;
   /** True when the run may not prompt. */
   unattended: boolean;
   sandbox?: Sandbox;
@@ -69,6 +86,11 @@ export interface Run {
   out(text: string): void;
   /** Writes a note to stderr (never stdout). */
   note(text: string): void;
+  /**
+   * A command line the user can run as printed: the launcher they used, then `command`, the
+   * account and stack options of this run, and `args` (quoted for the shell).
+   */
+  cli(command: string, args?: string[], o?: SuggestOptions): string;
 }
 
 /** "Never prompt": no terminal, CI=true, --yes or --non-interactive. */
@@ -119,17 +141,31 @@ async function resolveRegion(opts: GlobalOptions, configRegion: string | undefin
   } finally {
     probe.destroy();
   }
-  throw new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2), set AWS_REGION, or set region in ~/.aws/config');
+  throw new CredentialsError('no AWS region: none given and none in the profile', 'pass --region (e.g. --region ap-northeast-2), set AWS_REGION, or set region in ~/.aws/config; or try it with no AWS account: add --sandbox');
+}
+
+/** The output host of a run with these options (the menu's too). */
+export async function hostFor(opts: GlobalOptions, deps: Deps, unattended: boolean): Promise<IoHost> {
+  const colour = colourOn(opts, deps);
+  const spec = {
+    stdout: deps.stdout, stderr: deps.stderr, json: !!opts.json, colour, canDraw: canDraw(deps), unattended,
+    ...(deps.prompter ? { prompter: deps.prompter } : {}),
+  };
+  return (deps.host ?? createHost)(spec);
+}
+
+/** `command` as the user can run it from where this run was started (see ui/command-line.ts). */
+export function suggest(opts: GlobalOptions, deps: Deps, command: string, args: string[] = [], o: SuggestOptions = {}): string {
+  const carried: CarriedOptions = { ...opts, ...(opts.stack === undefined && o.stack && o.stack !== 'Web' ? { stack: o.stack } : {}) };
+  const yes = o.applies && isUnattended(opts, deps) ? ['--yes'] : [];
+  return commandLine(deps.launcher ?? 'asg-wizard', command, [...carriedArgs(carried, o.omit), ...args, ...yes]);
 }
 
 /** Builds the run. `configRegion` is the config file's region, if any. */
 export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: string, forceUnattended = false): Promise<Run> {
   const unattended = forceUnattended || isUnattended(opts, deps);
-  const prompter = deps.prompter ?? (unattended ? new NonInteractivePrompter() : new InquirerPrompter({ output: deps.stderr }));
-  const colour = colourOn(opts, deps);
-  const chalk = new Chalk({ level: colour ? 1 : 0 });
-  const mode: ProgressMode = opts.json ? 'json' : canDraw(deps) ? 'spinner' : 'plain';
-  const progress = await Progress.create(mode, deps.stderr, { colour });
+  const host = await hostFor(opts, deps, unattended);
+  const progress = host.progress;
   deps.onProgress?.(progress);
   const sandbox = openSandbox(opts, deps, configRegion);
   if (!sandbox && opts.endpointUrl !== undefined) checkEndpointUrl(opts.endpointUrl);
@@ -144,13 +180,11 @@ export async function createRun(opts: GlobalOptions, deps: Deps, configRegion?: 
   });
   deps.onClients?.(clients);
   return {
-    deps, opts, chalk, prompter, progress, unattended, clients, aws: new AwsApi(clients), region,
+    deps, opts, host, chalk: host.chalk, prompter: host.prompter, progress, unattended, clients, aws: new AwsApi(clients), region,
     ...(sandbox ? { sandbox } : {}),
-    out: (text) => deps.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    note: (text) => {
-      progress.stop();
-      deps.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-    },
+    out: (text) => host.result({ kind: 'text', text }),
+    note: (text) => host.note({ kind: 'info', text }),
+    cli: (command, args, o) => suggest(opts, deps, command, args, o),
   };
 }
 
@@ -177,7 +211,7 @@ export function stepContext(run: Run, config: StackConfig, account: string): Ste
   const waits = waitPolicy(run.sandbox ? run.sandbox.latencyScale : 1, run.deps.waits);
   return {
     aws: run.aws, web: run.sandbox ? sandboxWeb(run.sandbox) : realWeb, config, tags: stackTags(config), region: run.region, account, prompter: run.prompter,
-    progress: { update: () => {} }, waits, ...waits.bound('other'),
+    progress: { update: () => {} }, waits, ...waits.bound('other'), cli: (command) => run.cli(command, [], { stack: config.stack }),
     // The engine accounts each write to the row it applies (engine/graph.ts); outside it, no row.
     forRow: (_row, fn) => fn(),
   };

@@ -9,16 +9,18 @@ import { InvalidArgumentError } from 'commander';
 import { PARAM_FLAGS, type FlagSpec } from '../config/flags.js';
 import type { Deps } from './context.js';
 import type { NotifyOptions } from '../notifications/hookup.js';
+import { helpExamples } from './options.js';
 
-const EXAMPLES = `
-Examples:
-  asg-wizard notify                                   pick groups from the list (already configured ones are marked)
-  asg-wizard notify --all --yes                       wire every group to <stack>-ASG-events, unattended
-  asg-wizard notify --group web-asg --topic-arn arn:aws:sns:REGION:ACCOUNT:whatap-serverdown-push
-  asg-wizard notify --all --subscription-protocol https --subscription-endpoint https://monitor.example.com/aws
-  asg-wizard notify --group web-asg --remove          unwire
+const EXAMPLES = `${helpExamples([
+  ['pick groups from the list (already configured ones are marked)', 'asg-wizard notify'],
+  ['wire every group to <stack>-ASG-events, unattended', 'asg-wizard notify --all --yes'],
+  ["wire one group to a monitoring vendor's topic", 'asg-wizard notify --group web-asg \\\n      --topic-arn arn:aws:sns:REGION:ACCOUNT:whatap-serverdown-push'],
+  ['subscribe a webhook to the events', 'asg-wizard notify --all --subscription-protocol https \\\n      --subscription-endpoint https://monitor.example.com/aws'],
+  ['unwire a group', 'asg-wizard notify --group web-asg --remove'],
+])}
 
-Credentials come from the SDK's chain (environment, --profile, SSO, instance role); they are never asked for.`;
+Credentials come from the SDK's chain (environment, --profile, SSO,
+instance role); they are never asked for.`;
 
 function optionOf(spec: FlagSpec): Option {
   const o = new Option(`${spec.flag}${spec.kind === 'list' ? ' <list>' : ' <value>'}`, spec.description);

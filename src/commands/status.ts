@@ -11,13 +11,14 @@ import type { AwsApi } from '../aws/api.js';
 import type { StackConfig } from '../config/schema.js';
 import type { StackStatus, StatusSubscription } from '../ui/render-status.js';
 import type { Deps, GlobalOptions } from './context.js';
-import { addStackOptions } from './options.js';
+import { addParamOptions, helpExamples } from './options.js';
+import { STATUS_KEYS } from '../config/flags.js';
 
-const EXAMPLES = `
-Examples:
-  asg-wizard status                     the Web stack: URL, targets per AZ, group, policy, notifications
-  asg-wizard status --json              the same as one JSON document (keys: see README)
-  asg-wizard status --stack Shop        another stack (its resources are named from it)`;
+const EXAMPLES = helpExamples([
+  ['the Web stack: URL, targets per AZ, group, policy, notifications', 'asg-wizard status'],
+  ['the same as one JSON document (keys: see README)', 'asg-wizard status --json'],
+  ['another stack (its resources are named from it)', 'asg-wizard status --stack Shop'],
+]);
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
@@ -95,11 +96,14 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
     } catch (err) {
       throw wrapAwsError(err, 'status', 'read');
     }
-    if (globals.json) run.out(JSON.stringify(status, null, 2));
-    else run.out(render.renderStatus(status, { alb: config.alb.name, asg: config.asg.name, targetGroup: config.alb.targetGroupName, launchTemplate: config.launchTemplate.name }));
-    const sandbox = run.sandbox ? ' --sandbox' : '';
-    if (!status.exists) run.note(`Next: asg-wizard up${sandbox} builds stack ${config.stack}.`);
-    else if (status.targets.some((t) => t.state !== 'healthy')) run.note(`Some targets are not healthy yet: run asg-wizard status${sandbox} again in a minute.`);
+    run.host.result({ kind: 'status', status, names: { alb: config.alb.name, asg: config.asg.name, targetGroup: config.alb.targetGroupName, launchTemplate: config.launchTemplate.name } });
+    const [{ argsOf }] = await Promise.all([import('../config/args.js')]);
+    if (!status.exists) {
+      run.host.note({ kind: 'next', commands: [{ command: run.cli('up', argsOf(input), { stack: config.stack, applies: true }), does: `builds stack ${config.stack}` }] });
+    } else if (status.targets.some((t) => t.state !== 'healthy')) {
+      run.host.note({ kind: 'info', text: 'Some targets are not healthy yet (new instances pass their health checks within minutes).' });
+      run.host.note({ kind: 'next', commands: [{ command: run.cli('status', argsOf(input, STATUS_KEYS), { stack: config.stack }), does: 'again in a minute' }] });
+    }
     return EXIT.ok;
   } finally {
     run.progress.stop();
@@ -109,7 +113,8 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
 
 /** Adds `status` to the program; `setExit` receives the command's exit code. */
 export function registerStatus(program: Command, deps: Deps, setExit: (code: number) => void): void {
-  addStackOptions(program.command('status'))
+  // Status reads the stack by its names: only the options that name its resources.
+  addParamOptions(program.command('status'), { keys: STATUS_KEYS })
     .description('the stack as it is: URL, target health per instance and AZ, group sizes and activities, policy, notifications, image, template version (reads only)')
     .addHelpText('after', EXAMPLES)
     .action(async (_opts, cmd: Command) => {

@@ -9,13 +9,17 @@ import type { StackConfig } from '../config/schema.js';
 import { flagFor, PARAM_FLAGS, optionAttr } from '../config/flags.js';
 import { secretsOf, SECRET_KEYS } from '../config/secrets.js';
 import { askUp } from '../prompts/questions.js';
+import { readStackDefaults } from '../prompts/stack-defaults.js';
+import { argsOf, holdsSecret, STATUS_KEYS } from '../config/args.js';
 import { applySteps, planRows, planSteps, type Plan } from '../engine/graph.js';
 import { planOf, readPlanFile, savePlan, staleness, writePlanFile, type SavedPlan } from '../engine/plan-file.js';
 import type { PlanRow } from '../engine/types.js';
 import { ALL_STEPS } from '../steps/index.js';
 import type { LoadBalancerOut, VerifyOut } from '../steps/outputs.js';
-import { hasChanges, planDocument, renderApplied, renderPlan } from '../ui/render-plan.js';
+import { hasChanges } from '../ui/render-plan.js';
+import type { NextCommand, RunContext } from '../ui/io-host.js';
 import { packageVersion } from '../package-files.js';
+import { wrapAwsError } from '../errors.js';
 import { callerAccount, createRun, stepContext, type Deps, type GlobalOptions, type Run } from './context.js';
 
 export interface UpOptions {
@@ -28,6 +32,8 @@ export interface UpOptions {
   out?: string;
   /** up --plan FILE: apply exactly this saved plan. */
   plan?: string;
+  /** up --verbose: the whole plan even when nothing changes. */
+  verbose?: boolean;
   [flag: string]: unknown;
 }
 
@@ -57,17 +63,51 @@ export function checkConflicts(rows: PlanRow[]): void {
   }
 }
 
+/** Where a run goes, for the first-contact line. */
+export function runTarget(run: Run): RunContext['target'] {
+  if (run.sandbox) return { kind: 'sandbox', file: run.sandbox.file };
+  if (run.opts.endpointUrl) return { kind: 'endpoint', url: run.opts.endpointUrl };
+  return { kind: 'aws' };
+}
+
+/** What `up` builds, in words (before the questions, from the answers so far). */
+function whatUpBuilds(c: StackConfig): string {
+  const parts = [
+    c.network.vpcId ? `in VPC ${c.network.vpcId}` : `the lab network ${c.network.vpcName} (or a VPC you choose)`,
+    c.image.id ? `image ${c.image.id}` : `the image "${c.image.name}" (baked on a t2.micro)`,
+    `load balancer ${c.alb.name}`, `launch template ${c.launchTemplate.name}`, `Auto Scaling group ${c.asg.name}`,
+  ];
+  if (c.notifications.enabled) parts.push(`SNS topic ${c.notifications.topicName}`);
+  return `builds (or reuses) ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 /** Loads, asks, validates: the StackConfig of this run. */
-async function resolveConfig(run: Run, flags: Record<string, unknown>, input: PartialInput): Promise<StackConfig> {
-  validateConfig(input); // flags and file first: a bad value fails before any question
-  await askUp(run.prompter, run.aws, input);
+async function resolveConfig(run: Run, flags: Record<string, unknown>, input: PartialInput, account: string): Promise<StackConfig> {
+  const draft = validateConfig(input); // flags and file first: a bad value fails before any question
+  if (run.prompter.interactive) {
+    run.host.note({ kind: 'context', context: { stack: draft.stack, region: run.region, account, target: runTarget(run), builds: whatUpBuilds(draft) } });
+    let existing;
+    try {
+      existing = await readStackDefaults(run.aws, draft);
+    } catch (err) {
+      throw wrapAwsError(err, 'preflight', 'read the stack');
+    }
+    await askUp(run.prompter, run.aws, input, run.region, existing);
+  }
   run.prompter.assertComplete();
   const config = validateConfig(input);
   if (typeof flags.saveConfig === 'string') {
     saveConfigFile(flags.saveConfig, input);
-    run.note(`Answers saved to ${flags.saveConfig}: replay with asg-wizard up --config ${flags.saveConfig} --yes`);
+    const next = run.cli('up', ['--config', flags.saveConfig], { applies: true, omit: ['config'], stack: config.stack });
+    run.host.note({ kind: 'saved', what: 'answers', file: flags.saveConfig, next: { command: next, does: 'the same answers, again' } });
   }
   return config;
+}
+
+/** Commands that do what this run did again: `up`, `plan`, with its answers as flags (none when one is a secret). */
+function again(run: Run, command: 'up' | 'plan', input: PartialInput, stack: string): string | undefined {
+  if (holdsSecret(input) && !run.opts.config) return undefined;
+  return run.cli(command, argsOf(input), { stack, applies: command === 'up' });
 }
 
 /** What a run plans against: the run, its config and the context of its steps. */
@@ -75,7 +115,8 @@ interface Planned { config: StackConfig; header: { stack: string; region: string
 
 /** Runs `up` or `plan`; returns the exit code. */
 export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: Deps, mode: 'up' | 'plan'): Promise<number> {
-  if (mode === 'up' && typeof flags.plan === 'string') return applySavedPlan(globals, flags, deps, flags.plan);
+  const started = Date.now();
+  if (mode === 'up' && typeof flags.plan === 'string') return applySavedPlan(globals, flags, deps, flags.plan, started);
   const dryRun = mode === 'plan' || !!flags.dryRun;
   const input = mergeSources({ ...(globals.config ? { file: globals.config } : {}), env: deps.env, flags: { ...flags, ...pick(globals, ['stack', 'region']) } });
   validateConfig(input);
@@ -84,23 +125,26 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
   const run = await createRun(globals, deps, input.region as string | undefined, mode === 'plan');
   try {
     const account = await callerAccount(run);
-    const config = await resolveConfig(run, flags, input);
+    const config = await resolveConfig(run, flags, input, account);
     const ctx = stepContext(run, config, account);
     const header = { stack: config.stack, region: run.region, account };
     const plan = await planSteps(ALL_STEPS, ctx, run.progress.planning());
     run.progress.stop();
     const rows = allRows(plan);
     if (dryRun) {
-      if (globals.json) run.out(JSON.stringify(planDocument(header, rows), null, 2));
-      else run.out(renderPlan(header, rows, run.chalk));
+      run.host.result({ kind: 'plan', title: 'Plan', header, rows });
       if (typeof flags.out === 'string') {
         writePlanFile(flags.out, savePlan({ tool: packageVersion(), stack: config.stack, region: run.region, account, input, plan, order: ALL_STEPS.map((x) => x.id), secrets: secretsOf(input) }));
-        if (!globals.json) run.note(`Plan saved to ${flags.out}: apply exactly it with asg-wizard up --plan ${flags.out}`);
+        const next = run.cli('up', ['--plan', flags.out], { applies: true, omit: ['stack'] });
+        run.host.note({ kind: 'saved', what: 'plan', file: flags.out, next: { command: next, does: 'applies exactly this plan' } });
+      } else if (hasChanges(rows) && !rows.some((r) => r.action === 'conflict')) {
+        const up = again(run, 'up', input, config.stack);
+        if (up) run.host.note({ kind: 'next', commands: [{ command: up, does: 'applies it' }] });
       }
       if (rows.some((r) => r.action === 'conflict')) return EXIT.failed;
       return flags.detailedExitcode && hasChanges(rows) ? 2 : EXIT.ok;
     }
-    return await applyPlanned(run, globals, { config, header, plan, rows });
+    return await applyPlanned(run, flags, { config, header, plan, rows, input, started });
   } finally {
     run.progress.stop();
     run.clients.destroy();
@@ -108,19 +152,20 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
 }
 
 /** Shows the plan, gets consent, applies exactly it, reports. */
-async function applyPlanned(run: Run, globals: GlobalOptions, p: Planned): Promise<number> {
+async function applyPlanned(run: Run, flags: UpOptions, p: Planned & { input: PartialInput; started: number }): Promise<number> {
   const { config, header, plan, rows } = p;
-  if (!globals.json) run.note(renderPlan(header, rows, run.chalk));
-  checkConflicts(rows);
   const lbOut = plan.get('load-balancer')?.outputs as LoadBalancerOut | undefined;
   const knownUrl = typeof lbOut?.url === 'string' ? lbOut.url : undefined;
   if (!hasChanges(rows)) {
-    if (globals.json) run.out(JSON.stringify({ ...planDocument(header, rows), url: knownUrl ?? null, writes: run.clients.writes.length }, null, 2));
-    else run.out(`No changes: stack ${config.stack} is up to date (0 writes).${knownUrl ? `\nURL: ${knownUrl}` : ''}`);
+    // Up to date: one line, not every `=` row (unless asked for).
+    if (flags.verbose) run.host.note({ kind: 'plan', title: 'Plan', header, rows });
+    run.host.result({ kind: 'up-to-date', header, rows, ...(knownUrl ? { url: knownUrl } : {}), writes: run.clients.writes.length });
     return EXIT.ok;
   }
+  run.host.note({ kind: 'plan', title: 'Plan', header, rows });
+  checkConflicts(rows);
   await approveAdoptions(run, config, rows);
-  if (!globals.yes) {
+  if (!run.opts.yes) {
     const ok = await run.prompter.confirm({ id: 'yes', message: `Apply this plan to ${run.region}${run.sandbox ? ' (sandbox)' : ''}?`, default: true, required: true });
     run.prompter.assertComplete();
     if (!ok) throw new AbortError('plan not applied: nothing was changed');
@@ -128,18 +173,16 @@ async function applyPlanned(run: Run, globals: GlobalOptions, p: Planned): Promi
   const ctx = stepContext(run, config, header.account);
   const applied = await applySteps(ALL_STEPS, ctx, plan, run.progress);
   run.progress.stop();
-  const finalRows = allRows(applied);
   const url = (applied.get('load-balancer')?.outputs as { url?: string } | undefined)?.url;
-  const writes = run.clients.writes.length;
   const verified = applied.get('verify')?.outputs as VerifyOut | undefined;
-  if (globals.json) run.out(JSON.stringify({ ...planDocument(header, finalRows), url: url ?? null, writes, ...(verified ? { verify: { answers: verified.answers } } : {}) }, null, 2));
-  else {
-    run.out(renderApplied(rows, writes));
-    if (url) run.out(`URL: ${url}`);
-    // Which instance and AZ answered each GET (the verify step): the lab's "refresh the page" check.
-    verified?.answers.forEach((a, i) => run.out(`  GET ${i + 1} → ${a.instanceId ? `${a.instanceId} (${a.az ?? 'AZ unknown'})` : `HTTP ${a.status || 'no answer'}`}`));
-    run.note(`Next: asg-wizard plan${run.sandbox ? ' --sandbox' : ''} shows nothing to do; asg-wizard status${run.sandbox ? ' --sandbox' : ''} shows the stack.`);
-  }
+  run.host.result({
+    kind: 'applied', header, planned: rows, rows: allRows(applied), writes: run.clients.writes.length,
+    ...(url ? { url } : {}), ...(verified ? { answers: verified.answers } : {}), seconds: (Date.now() - p.started) / 1000,
+  });
+  const next: NextCommand[] = [{ command: run.cli('status', argsOf(p.input, STATUS_KEYS), { stack: config.stack }), does: 'the stack as it is: URL, targets, group' }];
+  const plan2 = again(run, 'plan', p.input, config.stack);
+  if (plan2) next.push({ command: plan2, does: 'shows nothing left to do' });
+  run.host.note({ kind: 'next', commands: next });
   return EXIT.ok;
 }
 
@@ -151,7 +194,7 @@ const PLAN_SECRETS = new Set<string>(SECRET_KEYS);
  * detected again first; if anything the plan depends on changed (its fingerprint or its rows
  * differ), it refuses with one line naming what changed and writes nothing.
  */
-async function applySavedPlan(globals: GlobalOptions, flags: UpOptions, deps: Deps, file: string): Promise<number> {
+async function applySavedPlan(globals: GlobalOptions, flags: UpOptions, deps: Deps, file: string, started: number): Promise<number> {
   const given = PARAM_FLAGS.filter((f) => flags[optionAttr(f.flag)] !== undefined && !PLAN_SECRETS.has(f.key)).map((f) => f.flag);
   for (const f of ['adopt', 'saveConfig', 'dryRun'] as const) if (flags[f] !== undefined) given.push(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   if (globals.stack) given.push('--stack');
@@ -173,9 +216,9 @@ async function applySavedPlan(globals: GlobalOptions, flags: UpOptions, deps: De
     const fresh = await planSteps(ALL_STEPS, ctx, run.progress.planning());
     run.progress.stop();
     const why = staleness(saved, fresh);
-    if (why) throw new PlanError(`the plan is stale: ${why} (since it was made ${saved.createdAt}): run plan again`, `asg-wizard plan --out ${file}`);
+    if (why) throw new PlanError(`the plan is stale: ${why} (since it was made ${saved.createdAt}): run plan again`, run.cli('plan', [...argsOf(saved.input), '--out', file], { stack: saved.stack }));
     const plan = planOf(saved);
-    return await applyPlanned(run, globals, { config, header: { stack: saved.stack, region: saved.region, account }, plan, rows: allRows(plan) });
+    return await applyPlanned(run, flags, { config, header: { stack: saved.stack, region: saved.region, account }, plan, rows: allRows(plan), input: saved.input, started });
   } finally {
     run.progress.stop();
     run.clients.destroy();

@@ -6,12 +6,34 @@
 
 export type FlagKind = 'string' | 'int' | 'number' | 'list' | 'bool';
 
+/** The lab step a flag belongs to (its group in `--help`). */
+export type FlagGroup = 'network' | 'image' | 'load-balancer' | 'instances' | 'auto-scaling' | 'notifications';
+
 export interface FlagSpec {
   key: string;
   flag: string;
   kind: FlagKind;
   description: string;
 }
+
+/** The help group of a config key: its first part names the lab step. */
+export function flagGroup(key: string): FlagGroup {
+  const top = key.split('.')[0]!;
+  if (top === 'alb') return 'load-balancer';
+  if (top === 'asg') return 'auto-scaling';
+  if (top === 'launchTemplate') return 'instances';
+  return top as FlagGroup;
+}
+
+/** `--help` headings, in the lab's order. */
+export const GROUP_HEADINGS: Record<FlagGroup, string> = {
+  network: 'Network (VPC and subnets):',
+  image: 'Image (the AMI bake):',
+  'load-balancer': 'Load balancer:',
+  instances: 'Instances (security group, type, launch template):',
+  'auto-scaling': 'Auto Scaling group:',
+  notifications: 'Notifications (SNS):',
+};
 
 export const PARAM_FLAGS: FlagSpec[] = [
   { key: 'network.vpcId', flag: '--vpc-id', kind: 'string', description: 'build in this existing VPC instead of the lab network' },
@@ -49,6 +71,9 @@ export const PARAM_FLAGS: FlagSpec[] = [
   { key: 'notifications.endpoint', flag: '--subscription-endpoint', kind: 'string', description: 'the subscription endpoint (address, URL or ARN)' },
   { key: 'notifications.types', flag: '--notification-types', kind: 'list', description: 'comma-separated autoscaling:* event types (default: launch, terminate and their errors)' },
 ];
+
+/** The config keys `status` finds the stack by (its only stack options). */
+export const STATUS_KEYS = ['alb.name', 'alb.targetGroupName', 'asg.name', 'launchTemplate.name', 'image.name'];
 
 const BY_KEY = new Map(PARAM_FLAGS.map((f) => [f.key, f]));
 // `yes` is the id of the "apply?" confirmation, which an unattended run can only get from --yes.

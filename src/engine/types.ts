@@ -80,6 +80,11 @@ export interface StepContext {
   minDelay: number;
   maxDelay: number;
   /**
+   * A command line the user can run as printed (the launcher they used, the same account and
+   * stack): for hints in errors and time-outs ("`npx asg-wizard status --sandbox` shows it").
+   */
+  cli(command: string): string;
+  /**
    * Runs `fn` as the application of `row`: every AWS write made inside is accounted to it, so a
    * test can prove that no write happens without a row and no changing row without its writes.
    */

@@ -43,6 +43,32 @@ export const AWS_TYPICAL_SECONDS: Record<WaitKind, number> = {
   other: 300,
 };
 
+/**
+ * AWS's typical lower time for each, in seconds: with the upper one, the range a progress line
+ * states ("AWS: 3–10 min") so a person knows a wait is normal.
+ */
+export const AWS_TYPICAL_LOW_SECONDS: Record<WaitKind, number> = {
+  'instance-running': 20,
+  'status-checks': 120,
+  'user-data': 180,
+  'image-available': 180,
+  'load-balancer-active': 120,
+  'group-in-service': 90,
+  'instance-refresh': 120,
+  'targets-healthy': 60,
+  'nat-gateway': 60,
+  'instance-terminated': 30,
+  'security-group-released': 60,
+  other: 30,
+};
+
+/** "AWS: 3–10 min": how long AWS typically takes for a wait of `kind` (plus `extraSeconds` on both ends). */
+export function estimate(kind: WaitKind, extraSeconds = 0): string {
+  const min = (s: number) => Math.max(1, Math.round(s / 60));
+  const [lo, hi] = [min(AWS_TYPICAL_LOW_SECONDS[kind] + extraSeconds), min(AWS_TYPICAL_SECONDS[kind] + extraSeconds)];
+  return `AWS: ${lo === hi ? `about ${hi}` : `${lo}–${hi}`} min`;
+}
+
 /** A bound is this many times AWS's typical time. */
 export const MARGIN = 3;
 /** No bound below this, in seconds: room for a few polls even when the sandbox is instant. */

@@ -13,11 +13,11 @@ import type { StepContext } from '../engine/types.js';
 import type { Choice } from '../prompts/prompter.js';
 import { callerAccount, createRun, stepContext, type Deps, type GlobalOptions, type Run } from '../commands/context.js';
 import { approveAdoptions } from '../commands/up.js';
-import { hasChanges, renderPlan } from '../ui/render-plan.js';
+import { hasChanges } from '../ui/render-plan.js';
 import { RefValues } from '../engine/refs.js';
 import { applyNotifications, detectNotifications, endpointLabel, planNotifications, PENDING, SUBSCRIPTION, type NotificationsFound } from '../steps/notifications.js';
 import {
-  planWiring, renderWiring, shortType, wiringOf, wiringPlanRows, type GroupWiring, type NotificationTriple, type WiringRow,
+  planWiring, shortType, wiringOf, wiringPlanRows, type GroupWiring, type NotificationTriple, type WiringRow,
 } from './wiring.js';
 
 /** notify's own options (the notification flags are read through the config, as for `up`). */
@@ -142,6 +142,10 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
     const name = found.topic && found.given ? found.topic.name : config.notifications.topicName;
     if (remove && !found.topic) run.note(`Topic ${name} does not exist in ${run.region}: no group is wired to it.`);
     const wiring = wiringOf(groups, triples, found.topic?.arn, wanted);
+    if (run.prompter.interactive && !opts.all && !opts.group?.length) {
+      const target = run.sandbox ? { kind: 'sandbox' as const, file: run.sandbox.file } : run.opts.endpointUrl ? { kind: 'endpoint' as const, url: run.opts.endpointUrl } : { kind: 'aws' as const };
+      run.host.note({ kind: 'context', context: { stack: config.stack, region: run.region, account, target, builds: `${remove ? 'unwires' : 'wires'} the Auto Scaling groups you pick ${remove ? 'from' : 'to'} SNS topic ${name}` } });
+    }
     const chosen = await chooseGroups(run, opts, wiring, name);
     const rows = planWiring(wiring, found.topic?.arn ?? '', chosen, wanted, remove);
     const puts = rows.filter((r) => r.write);
@@ -150,7 +154,7 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
     const subscriptionWanted = topicRows.some((r) => r.type === SUBSCRIPTION && r.action === 'create');
     if (!puts.length && !subscriptionWanted) topicRows = topicRows.filter((r) => r.action === 'reuse');
     const planRows = [...topicRows, ...wiringPlanRows(rows, name)];
-    if (!opts.json) run.note(renderPlan(header, planRows, run.chalk).replace(/^Plan for stack/, 'Notify plan for stack'));
+    run.host.note({ kind: 'plan', title: 'Notify plan', header, rows: planRows });
     const changes = hasChanges(planRows);
     if (changes) {
       await approveAdoptions(run, config, topicRows);
@@ -176,21 +180,18 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
     run.progress.stop();
     const writes = run.clients.writes.length;
     for (const r of rows) r.topicArn = topicArn ?? '';
-    if (opts.json) {
-      run.out(JSON.stringify(rows.map((r) => ({ group: r.group, topicArn: topicArn ?? null, types: r.types, action: r.action })), null, 2));
-    } else {
-      run.out(renderWiring(rows, name, writes));
-      const n = config.notifications;
-      const sub = topicRows.find((r) => r.type === SUBSCRIPTION);
-      if ((subscriptionPending ?? sub?.detail === PENDING) && n.protocol && n.endpoint) {
-        run.note(`Subscription ${n.protocol} ${endpointLabel(n.protocol, n.endpoint)} is ${PENDING}: nothing is delivered to it until its owner confirms (the link AWS sent).`);
-      }
-      if (!changes) {
-        const why = !chosen.size ? 'no group chosen' : remove ? `none of the chosen groups is wired to ${name}` : 'every chosen group is already configured';
-        run.note(`No changes: ${why} (${writes} writes).`);
-      }
-      run.note(`Next: asg-wizard status${run.sandbox ? ' --sandbox' : ''} shows the wiring; the README tells how a monitor tells a scale-in from a crash.`);
+    run.host.result({ kind: 'wiring', rows, topicName: name, topicArn: topicArn ?? null, writes });
+    const n = config.notifications;
+    const sub = topicRows.find((r) => r.type === SUBSCRIPTION);
+    if ((subscriptionPending ?? sub?.detail === PENDING) && n.protocol && n.endpoint) {
+      run.host.note({ kind: 'info', text: `Subscription ${n.protocol} ${endpointLabel(n.protocol, n.endpoint)} is ${PENDING}: nothing is delivered to it until its owner confirms (the link AWS sent).` });
     }
+    if (!changes) {
+      const why = !chosen.size ? 'no group chosen' : remove ? `none of the chosen groups is wired to ${name}` : 'every chosen group is already configured';
+      run.host.note({ kind: 'info', text: `No changes: ${why} (${writes} writes).` });
+    }
+    run.host.note({ kind: 'info', text: 'The README tells how a monitor tells a scale-in from a crash.' });
+    run.host.note({ kind: 'next', commands: [{ command: run.cli('status', [], { stack: config.stack }), does: 'the stack\'s wiring and subscriptions' }] });
     return EXIT.ok;
   } finally {
     run.progress.stop();

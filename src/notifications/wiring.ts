@@ -7,6 +7,7 @@
 import { NOTIFICATION_TYPES } from '../config/schema.js';
 import type { PlanRow } from '../engine/types.js';
 import { row } from '../steps/common.js';
+import { fitTable, wrap } from '../ui/fit.js';
 
 /** One (group, topic, type) triple, as DescribeNotificationConfigurations lists them. */
 export interface NotificationTriple { group: string; topicArn: string; type: string }
@@ -104,14 +105,11 @@ export function wiringPlanRows(rows: WiringRow[], topicName: string): PlanRow[] 
     });
 }
 
-/** The result table: group → topic → types → action, then a count and the writes. */
-export function renderWiring(rows: WiringRow[], topicName: string, writes: number): string {
+/** The result table: group → topic → types → action, then a count and the writes; fitted to `width` if given. */
+export function renderWiring(rows: WiringRow[], topicName: string, writes: number, width?: number): string {
   const cells = rows.map((r) => [r.group, topicName, r.types.length ? r.types.map(shortType).join(',') : '-', r.action]);
-  const head = ['GROUP', 'TOPIC', 'TYPES', 'ACTION'];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
   const count = (a: WiringAction) => rows.filter((r) => r.action === a).length;
   const total = `${rows.length} group${rows.length === 1 ? '' : 's'}: ${count('configured')} configured, ${count('already configured')} already configured, ` +
     `${count('removed')} removed, ${count('skipped')} skipped; ${writes} AWS write${writes === 1 ? '' : 's'}.`;
-  return [line(head), ...cells.map(line), total].join('\n');
+  return [...fitTable([['GROUP', 'TOPIC', 'TYPES', 'ACTION'], ...cells], width, ''), ...wrap(total, width)].join('\n');
 }

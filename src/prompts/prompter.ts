@@ -6,10 +6,13 @@
  */
 import { AbortError, MissingInputError } from '../errors.js';
 import { flagFor } from '../config/flags.js';
+import { displayWidth, truncate, usable, wrap } from '../ui/fit.js';
 
 export interface Choice<T> {
   name: string;
   value: T;
+  /** What the answer line shows once chosen (a multi-select echoes these, joined). */
+  short?: string;
   description?: string;
   checked?: boolean;
   disabled?: boolean | string;
@@ -19,12 +22,17 @@ interface Base {
   /** The config key the answer fills (`alb.name`); also names the flag in errors. */
   id: string;
   message: string;
+  /** One line on what the answer does in the lab (shown before the question). */
+  help?: string;
 }
+
+/** true, or the reason the answer is refused (in the question's words); may ask AWS. */
+export type Validation = true | string;
 
 export interface InputQuestion extends Base {
   default?: string;
-  /** true, or the reason the value is refused. */
-  validate?: (value: string) => true | string;
+  /** true, or the reason the value is refused; may ask AWS (inquirer waits for it). */
+  validate?: (value: string) => Validation | Promise<Validation>;
 }
 export interface ConfirmQuestion extends Base {
   default: boolean;
@@ -37,7 +45,7 @@ export interface SelectQuestion<T> extends Base {
 }
 export interface CheckboxQuestion<T> extends Base {
   choices: Choice<T>[];
-  validate?: (values: T[]) => true | string;
+  validate?: (values: T[]) => Validation | Promise<Validation>;
   /** A non-interactive run with nothing checked is missing this answer. */
   required?: boolean;
 }
@@ -57,41 +65,72 @@ function isExitPrompt(err: unknown): boolean {
   return name === 'ExitPromptError' || name === 'AbortPromptError';
 }
 
+/** Where and how inquirer asks. */
+export interface InquirerContext {
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** Called before each question (the host stops its spinner). */
+  before?: () => void;
+  /** The terminal's width now (undefined: not a terminal): choices and echoed answers are fitted to it. */
+  width?: () => number | undefined;
+}
+
+/** How many choices a list shows at once. */
+const PAGE = 12;
+
 /** Asks in the terminal with inquirer. Ctrl-C becomes an AbortError (exit 130). */
 export class InquirerPrompter implements Prompter {
   readonly interactive = true;
-  constructor(private readonly context: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = { output: process.stderr }) {}
+  constructor(private readonly context: InquirerContext = { output: process.stderr }) {}
 
   // Loaded at the first question: runs that never prompt (CI, --yes, plan) skip inquirer's start-up.
-  private async ask<T>(run: (prompts: typeof import('./inquirer.js')) => Promise<T>): Promise<T> {
+  private async ask<T>(q: Base, run: (prompts: typeof import('./inquirer.js'), context: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }) => Promise<T>): Promise<T> {
     const prompts = await import('./inquirer.js');
+    this.context.before?.();
+    const { input, output } = this.context;
+    if (q.help && output) output.write(`${wrap(q.help, this.context.width?.(), '  ', '  ').join('\n')}\n`);
     try {
-      return await run(prompts);
+      return await run(prompts, { ...(input ? { input } : {}), ...(output ? { output } : {}) });
     } catch (err) {
       if (isExitPrompt(err)) throw new AbortError('interrupted: nothing more was asked or done');
       throw err;
     }
   }
 
+  /** Choices cut to the width (inquirer draws "❯ ◯ " before each), so none wraps mid-word. */
+  private fitChoices<T>(choices: Choice<T>[], lead: number): Choice<T>[] {
+    const width = this.context.width?.();
+    if (width === undefined) return choices;
+    return choices.map((c) => ({ ...c, name: truncate(c.name, usable(width) - lead), ...(c.description ? { description: wrap(c.description, width).join('\n') } : {}) }));
+  }
+
   input(q: InputQuestion): Promise<string> {
-    return this.ask(({ input }) =>
-      input({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) }, this.context as never),
+    return this.ask(q, ({ input }, ctx) =>
+      input({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) }, ctx as never),
     );
   }
   confirm(q: ConfirmQuestion): Promise<boolean> {
-    return this.ask(({ confirm }) => confirm({ message: q.message, default: q.default }, this.context as never));
+    return this.ask(q, ({ confirm }, ctx) => confirm({ message: q.message, default: q.default }, ctx as never));
   }
   select<T>(q: SelectQuestion<T>): Promise<T> {
-    return this.ask(({ select }) =>
-      select<T>({ message: q.message, choices: q.choices, ...(q.default !== undefined ? { default: q.default } : {}), pageSize: 12 }, this.context as never),
+    return this.ask(q, ({ select }, ctx) =>
+      select<T>({ message: q.message, choices: this.fitChoices(q.choices, 3), ...(q.default !== undefined ? { default: q.default } : {}), pageSize: PAGE }, ctx as never),
     );
   }
   checkbox<T>(q: CheckboxQuestion<T>): Promise<T[]> {
-    return this.ask(({ checkbox }) =>
+    // The answer line echoes the picks after the question: joined in full they wrap mid-word
+    // on a narrow terminal, so they are cut to what is left of the line.
+    const echo = (picked: readonly { short: string }[]) => {
+      const all = picked.map((p) => p.short).join(', ');
+      const width = this.context.width?.();
+      return width === undefined ? all : truncate(all, Math.max(12, usable(width) - displayWidth(q.message) - 4));
+    };
+    return this.ask(q, ({ checkbox }, ctx) =>
       checkbox<T>({
-        message: q.message, choices: q.choices, pageSize: 12,
+        message: q.message, choices: this.fitChoices(q.choices, 5), pageSize: PAGE,
+        theme: { style: { renderSelectedChoices: echo } },
         ...(q.validate ? { validate: (items: readonly { value: T }[]) => q.validate!(items.map((i) => i.value)) } : {}),
-      }, this.context as never),
+      }, ctx as never),
     );
   }
   assertComplete(): void {}

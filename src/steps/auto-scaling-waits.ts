@@ -10,7 +10,7 @@ import type { StepContext } from '../engine/types.js';
 import { WizardError } from '../errors.js';
 import type { LaunchTemplateOut } from './outputs.js';
 import { isRef } from '../engine/refs.js';
-import { groupInServiceExtra, instanceRefreshExtra } from '../engine/waits.js';
+import { estimate, groupInServiceExtra, instanceRefreshExtra } from '../engine/waits.js';
 
 /**
  * Instances an instance refresh should replace: those launched from another template or from
@@ -32,11 +32,13 @@ export function staleInstances(g: AutoScalingGroup, lt: LaunchTemplateOut | unde
   });
 }
 
-const follow = (ctx: StepContext) => `it goes on in AWS: asg-wizard status${ctx.config.stack === 'Web' ? '' : ` --stack ${ctx.config.stack}`} shows its progress; run up again once it is done`;
+const follow = (ctx: StepContext) => `it goes on in AWS: ${ctx.cli('status')} shows its progress; run up again once it is done`;
 
 /** Waits until the refresh succeeds; a refresh that failed, was cancelled or rolled back is an error. */
 export async function waitForRefresh(ctx: StepContext, groupName: string, refreshId: string, plan: { minHealthyPercentage: number; rollback: boolean }): Promise<void> {
   const api = ctx.aws.autoscaling;
+  const extra = instanceRefreshExtra(ctx.config.asg.desiredCapacity, plan.minHealthyPercentage, ctx.config.asg.healthCheckGracePeriod, plan.rollback);
+  const typical = estimate('instance-refresh', instanceRefreshExtra(ctx.config.asg.desiredCapacity, plan.minHealthyPercentage, ctx.config.asg.healthCheckGracePeriod, false));
   await poll(async () => {
     const r = (await api.instanceRefreshes(groupName, refreshId))[0];
     if (!r) throw new WizardError(`instance refresh ${refreshId} of ${groupName} is gone`);
@@ -44,14 +46,14 @@ export async function waitForRefresh(ctx: StepContext, groupName: string, refres
     if (!ACTIVE_REFRESH.includes(r.status)) {
       throw new WizardError(
         `instance refresh ${refreshId} of ${groupName} ended ${r.status}${r.statusReason ? `: ${r.statusReason}` : ''}`,
-        'see the group\'s activities (asg-wizard status) for why the new instances did not become healthy; fix the image and run up again',
+        `see the group's activities (${ctx.cli('status')}) for why the new instances did not become healthy; fix the image and run up again`,
       );
     }
     return { done: false, pending: `instance refresh ${r.status}, ${r.percentageComplete} % done, ${r.instancesToUpdate} instance${r.instancesToUpdate === 1 ? '' : 's'} to replace` };
   }, {
     what: `the instance refresh of ${groupName}`,
-    ...ctx.waits.bound('instance-refresh', instanceRefreshExtra(ctx.config.asg.desiredCapacity, plan.minHealthyPercentage, ctx.config.asg.healthCheckGracePeriod, plan.rollback)),
-    onPending: (p, s) => ctx.progress.update(`${groupName}: ${p} (${s} s)`), suggestion: follow(ctx),
+    ...ctx.waits.bound('instance-refresh', extra),
+    onPending: (p) => ctx.progress.update(`${groupName}: ${p} (${typical})`), suggestion: follow(ctx),
   });
 }
 
@@ -70,9 +72,11 @@ export async function waitForInService(ctx: StepContext, groupName: string): Pro
       const last = (await api.activities(groupName, 1))[0];
       if (last?.status === 'Failed' || last?.status === 'Cancelled') why = `; last activity ${last.status}: ${last.statusMessage ?? last.description}`;
     }
-    return { done: false, pending: `${ready} of ${g.desired} instances InService and healthy (${pending} pending)${why}` };
+    return { done: false, pending: `${ready} of ${g.desired} instances in service and healthy, ${pending} launching${why}` };
   }, {
     what: `${groupName} to have its desired capacity InService`, ...ctx.waits.bound('group-in-service', groupInServiceExtra(ctx.config.asg.healthCheckGracePeriod)),
-    onPending: (p, s) => ctx.progress.update(`${groupName}: ${p} (${s} s)`), suggestion: follow(ctx),
+    // The grace period is the typical wait's largest part: instances stay Pending until it ends.
+    onPending: (p) => ctx.progress.update(`${groupName}: ${p} (${estimate('group-in-service', groupInServiceExtra(ctx.config.asg.healthCheckGracePeriod))}, grace period included)`),
+    suggestion: follow(ctx),
   });
 }

@@ -204,7 +204,7 @@ function groupUpdate(config: StackConfig, found: AutoScalingFound, w: Wanted): {
 function groupRow(config: StackConfig, found: AutoScalingFound, w: Wanted): PlanRow<AutoScalingChange> {
   const a = config.asg;
   const name = a.name;
-  const detail = `min/desired/max ${a.minSize}/${a.desiredCapacity}/${a.maxSize}, ${w.subnetIds.length || 2} private subnets, ${config.alb.targetGroupName}, ELB health checks (grace ${a.healthCheckGracePeriod} s), metrics on`;
+  const detail = `min/desired/max ${a.minSize}/${a.desiredCapacity}/${a.maxSize}, ${w.subnetIds.length || 2} instance subnets, ${config.alb.targetGroupName}, ELB health checks (grace ${a.healthCheckGracePeriod} s), metrics on`;
   const g = found.group;
   if (!g) {
     // With notifications, the group starts empty so that its first launches are reported once the configuration is in place.

@@ -5,6 +5,7 @@
  * front of them (terminating an instance and waiting for its network interface to let go of its
  * group takes minutes that nothing downstream has to wait for).
  */
+import { estimate } from '../engine/waits.js';
 import { isAwsError } from '../errors.js';
 import { NOT_YET, retryWhile, untilVisible } from '../aws/consistency.js';
 import { show, type Id } from '../engine/refs.js';
@@ -25,7 +26,7 @@ const SG = 'AWS::EC2::SecurityGroup';
 /** Deletes the group, retrying while a terminated instance's network interface still holds it. */
 async function deleteGroup(ctx: StepContext, sgId: string): Promise<void> {
   const { aws } = ctx;
-  ctx.progress.update(`deleting the bake security group ${sgId}`);
+  ctx.progress.update(`deleting the bake security group ${sgId}, once AWS releases the instance's network interface (${estimate('security-group-released')})`);
   // A terminated instance's network interface holds the group for minutes more (DependencyViolation):
   // retried as often as the run's propagation policy says, for as long as that release may take.
   const policy = { ...aws.propagation, maxWaitMs: ctx.waits.bound('security-group-released').maxWaitSeconds * 1000 };
@@ -75,7 +76,7 @@ export const bakeCleanupStep = defineStep<'bake-cleanup', 'bake', Record<string,
         continue;
       }
       if (c.waitFor.length) {
-        ctx.progress.update(`waiting for the bake instance ${c.waitFor.map(show).join(', ')} to terminate`);
+        ctx.progress.update(`waiting for the bake instance ${c.waitFor.map(show).join(', ')} to terminate (${estimate('instance-terminated')})`);
         await aws.compute.waitUntilTerminated(c.waitFor, waitOpts(ctx, 'instance-terminated'));
       }
       await ctx.forRow(r, () => deleteGroup(ctx, c.groupId));

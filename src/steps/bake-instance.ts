@@ -3,6 +3,7 @@
  * first instance), waited on until its user data has really finished, and terminated with its
  * security group afterwards. Used by the bake step's apply only.
  */
+import { estimate } from '../engine/waits.js';
 import { createHash } from 'node:crypto';
 import { isAwsError, WizardError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
@@ -140,7 +141,7 @@ export async function waitForUserData(ctx: StepContext, instance: Instance, late
   }, {
     what: `the user data of bake instance ${instance.id} to finish`,
     ...ctx.waits.bound('user-data'),
-    onPending: (_p, s) => ctx.progress.update(`waiting for the user data to finish (${s} s)`),
+    onPending: () => ctx.progress.update(`waiting for the user data to finish (${estimate('user-data')})`),
     suggestion: `the instance is left running: see its console (aws ec2 get-console-output --instance-id ${instance.id}${latestConsole ? ' --latest' : ''}) ` +
       `and /var/log/cloud-init-output.log on it; port 80 of ${instance.publicIp ?? 'its public IP'} must be reachable from here (behind a proxy, give --my-ip); run the bake again to resume`,
   });

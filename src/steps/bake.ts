@@ -9,6 +9,7 @@
  * a bake instance still running is reused, and leftovers of an interrupted bake are cleaned up.
  * `--image-id` skips the bake and uses that image.
  */
+import { estimate } from '../engine/waits.js';
 import { isAwsError, PlanError, TimeoutError, UsageError } from '../errors.js';
 import type { StackConfig } from '../config/schema.js';
 import type { SdkTags, SecurityGroup } from '../aws/ec2-network.js';
@@ -230,7 +231,7 @@ async function createImage(ctx: StepContext, c: { instanceId: string; name: stri
 }
 
 async function waitForImage(ctx: StepContext, id: string): Promise<void> {
-  ctx.progress.update(`image pending… ${id} (AWS: 3–10 min)`);
+  ctx.progress.update(`image pending… ${id} (${estimate('image-available')})`);
   await ctx.aws.compute.waitUntilImageAvailable(id, waitOpts(ctx, 'image-available'));
 }
 
@@ -261,11 +262,11 @@ async function applyBake(ctx: StepContext, rows: PlanRow<BakeChange>[], refs: Re
           break;
         }
         case 'image': {
-          ctx.progress.update(`waiting for the bake instance ${c.instanceId} to run`);
+          ctx.progress.update(`waiting for the bake instance ${c.instanceId} to run (${estimate('instance-running')})`);
           // The launch answer comes before the public IP is assigned; the wait's last answer has it.
           const [instance] = await aws.compute.runningInstances([c.instanceId], waitOpts(ctx, 'instance-running'));
           if (!instance) throw new PlanError(`bake: the bake instance ${c.instanceId} is gone: run the bake again`);
-          ctx.progress.update('waiting for the user data to finish');
+          ctx.progress.update(`waiting for the user data to finish (${estimate('user-data')})`);
           await waitForUserData(ctx, instance, c.latestConsole);
           ctx.progress.update(`creating image ${c.name}`);
           const imageId = await createImage(ctx, c);

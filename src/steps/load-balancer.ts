@@ -3,6 +3,7 @@
  * internet-facing ALB `Web-ALB` in the public subnets, the target group `Web-TG` (HTTP 80,
  * health check `/`) and the listener 80 → `Web-TG` (plus HTTPS 443 with --certificate-arn).
  */
+import { estimate } from '../engine/waits.js';
 import type { StackConfig } from '../config/schema.js';
 import type { SdkTags, SecurityGroup } from '../aws/ec2-network.js';
 import type { Listener, LoadBalancer, TargetGroup } from '../aws/elbv2.js';
@@ -234,7 +235,7 @@ export const loadBalancerStep = defineStep<'load-balancer', 'network', LoadBalan
     const tgArn = refs.get(`${STEP}/tg#id`);
     if (typeof lbArn === 'string' && typeof tgArn === 'string') produce(refs, byKey('lb')!, 'resourceLabel', resourceLabel(lbArn, tgArn));
     if (waitFor) {
-      ctx.progress.update(`waiting for ${ctx.config.alb.name} to become active (AWS: 2–4 min)`);
+      ctx.progress.update(`waiting for ${ctx.config.alb.name} to become active (${estimate('load-balancer-active')})`);
       await aws.elbv2.waitForLoadBalancer(waitFor, waitOpts(ctx, 'load-balancer-active'));
     }
   },

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { STACK_TAG, type StackConfig } from '../config/schema.js';
 import type { InternetGateway, NatGateway, RouteTable, SdkTags, Subnet, Vpc } from '../aws/ec2-network.js';
 import type { PlanRow, StepContext } from '../engine/types.js';
-import type { WaitKind } from '../engine/waits.js';
+import { estimate, type WaitKind } from '../engine/waits.js';
 import { produce, ref, type Id } from '../engine/refs.js';
 import { defineStep, isOurs, row, stackTags } from './common.js';
 import type { NetworkOut } from './outputs.js';
@@ -284,7 +284,7 @@ async function apply(ctx: StepContext, rows: PlanRow<NetworkChange>[], refs: Par
           await net.setMapPublicIp(c.subnetId);
           break;
         case 'create-nat':
-          ctx.progress.update(`NAT gateway ${r.name} (about 1–2 min)`);
+          ctx.progress.update(`NAT gateway ${r.name} (${estimate('nat-gateway')})`);
           produce(refs, r, 'id', await net.createNatGateway(c.subnetId, c.tags, waitOpts(ctx, 'nat-gateway')));
           break;
         case 'route-table': {

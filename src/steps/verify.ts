@@ -10,6 +10,8 @@ import { WizardError } from '../errors.js';
 import type { VerifyOut } from './outputs.js';
 import { defineStep } from './common.js';
 import { parseInstancePage } from '../contract/web-server.js';
+import { estimate } from '../engine/waits.js';
+import { targetState } from '../ui/aws-words.js';
 
 /** Nothing: verify plans no rows, and what it checks it reads once the others have run. */
 export type VerifyFound = Record<string, never>;
@@ -31,12 +33,12 @@ async function waitForHealthyTargets(ctx: StepContext, groupName: string, tgArn:
     const groupAzs = new Set(g.instances.filter((i) => i.lifecycle === 'InService').map((i) => i.az));
     const need = Math.min(2, g.desired, Math.max(1, groupAzs.size));
     if (g.desired === 0 || (healthy.length > 0 && azs.size >= need)) return { done: true, value: healthy.length };
-    const states = ours.map((t) => `${t.id} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', ') || 'no targets registered yet';
+    const states = ours.map((t) => `${t.id} ${targetState(t.state, t.reason)}`).join(', ') || 'no targets registered yet';
     return { done: false, pending: `healthy in ${azs.size} of ${need} AZs: ${states}` };
   }, {
     what: `the targets of ${groupName} to be healthy in two AZs`, ...ctx.waits.bound('targets-healthy', ctx.config.asg.healthCheckGracePeriod),
-    onPending: (p, s) => ctx.progress.update(`${p} (${s} s)`),
-    suggestion: 'targets turn healthy once the instances serve HTTP on port 80 (the baked image\'s web server); asg-wizard status shows each target\'s state and reason',
+    onPending: (p) => ctx.progress.update(`${p} (${estimate('targets-healthy')})`),
+    suggestion: `targets turn healthy once the instances serve HTTP on port 80 (the baked image's web server); ${ctx.cli('status')} shows each target's state and reason`,
   });
 }
 

@@ -1,11 +1,15 @@
 /**
- * Progress on stderr, three ways: a spinner naming every running step with its elapsed time
+ * Progress on stderr, three ways: a spinner with one line per running step and its elapsed time
  * (a terminal), plain timestamped lines (CI, no TTY), or one JSON event per line (--json).
- * stdout is never touched here.
+ * stdout is never touched here. The spinner's lines are cut to the terminal's width, and a
+ * resize clears what the terminal re-wrapped of the last frame, so no stale line is left and
+ * no printed one erased.
  */
 import type { Ora, Options as OraOptions } from 'ora';
 import type { RunObserver } from '../engine/graph.js';
 import type { StepId } from '../engine/types.js';
+import type { ProgressChannel } from './io-host.js';
+import { displayWidth, terminalWidth, truncate, usable, wrap } from './fit.js';
 
 export type ProgressMode = 'spinner' | 'plain' | 'json' | 'silent';
 
@@ -45,10 +49,13 @@ const elapsed = (ms: number) => {
 };
 
 /** A RunObserver that draws progress in the chosen mode. */
-export class Progress implements RunObserver {
+export class Progress implements ProgressChannel {
   private readonly running = new Map<StepId, Running>();
   private spinner: Ora | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The spinner's last frame, line by line as drawn (the frame glyph counted), for a resize. */
+  private drawn: string[] = [];
+  private readonly onResize = () => this.resized();
 
   private readonly now: () => number;
   private readonly colour: boolean;
@@ -78,14 +85,15 @@ export class Progress implements RunObserver {
   info(text: string): void {
     if (this.mode === 'silent') return;
     if (this.mode === 'json') return this.event({ event: 'info', message: text });
-    this.withSpinnerPaused(() => this.stream.write(`${this.mode === 'plain' ? this.stamp() : ''}${text}\n`));
+    const line = this.mode === 'plain' ? `${this.stamp()}${text}` : this.fit(text);
+    this.withSpinnerPaused(() => this.stream.write(`${line}\n`));
   }
 
   /** A warning line (`warning: …`), or a `warning` event in JSON mode. */
   warning(text: string): void {
     if (this.mode === 'silent') return;
     if (this.mode === 'json') return this.event({ event: 'warning', message: text });
-    this.withSpinnerPaused(() => this.stream.write(`warning: ${text}\n`));
+    this.withSpinnerPaused(() => this.stream.write(`${this.fit(`warning: ${text}`)}\n`));
   }
 
   stepStarted(id: StepId, title: string): void {
@@ -112,7 +120,7 @@ export class Progress implements RunObserver {
     if (this.mode === 'json') this.event({ event: 'step-finished', step: id, summary, seconds: (this.now() - r.since) / 1000 });
     else if (this.mode === 'plain') { if (summary) this.line(`${r.title}: done (${summary}) in ${took}`); }
     else if (this.mode === 'spinner') {
-      if (summary) this.withSpinnerPaused(() => this.stream.write(`✔ ${r.title}: ${summary} (${took})\n`));
+      if (summary) this.withSpinnerPaused(() => this.stream.write(`${this.fit(`✔ ${r.title}: ${summary} (${took})`)}\n`));
       this.redraw();
     }
   }
@@ -122,25 +130,46 @@ export class Progress implements RunObserver {
     this.running.delete(id);
     if (!r) return;
     // Every failed step says why: steps fail side by side, and the final error names only one of them.
+    this.failed(id, r.title, error);
+  }
+
+  private failed(id: StepId, title: string, error: Error): void {
     if (this.mode === 'json') this.event({ event: 'step-failed', step: id, error: error.message });
-    else if (this.mode === 'plain') this.line(`${r.title}: failed: ${error.message}`);
+    else if (this.mode === 'plain') this.line(`${title}: failed: ${error.message}`);
     else if (this.mode === 'spinner') {
-      this.withSpinnerPaused(() => this.stream.write(`✖ ${r.title}: failed: ${error.message}\n`));
+      this.withSpinnerPaused(() => this.stream.write(`${this.fit(`✖ ${title}: failed: ${error.message}`)}\n`));
       this.redraw();
     }
   }
 
   /**
    * The observer for the detect-and-plan phase: a spinner on a terminal, nothing in CI or JSON
-   * (the plan itself is the report).
+   * (the plan itself is the report). A failure is the run's error line; when steps fail side by
+   * side, every one of them prints its reason here (the error line names only one).
    */
   planning(): RunObserver {
-    if (this.mode !== 'spinner') return { stepStarted() {}, stepUpdated() {}, stepFinished() {}, stepFailed() {} };
+    const failed: { id: StepId; title: string; error: Error }[] = [];
+    const fail = (id: StepId, error: Error) => {
+      const title = this.running.get(id)?.title ?? id;
+      this.running.delete(id);
+      if (this.mode === 'spinner') this.redraw();
+      failed.push({ id, title, error });
+      if (failed.length === 2) failed.forEach((f) => this.failed(f.id, f.title, f.error));
+      else if (failed.length > 2) this.failed(id, title, error);
+    };
+    if (this.mode !== 'spinner') {
+      return {
+        stepStarted: (id, title) => this.running.set(id, { title, text: '', since: this.now() }),
+        stepUpdated() {},
+        stepFinished: (id) => this.running.delete(id),
+        stepFailed: fail,
+      };
+    }
     return {
       stepStarted: (id, title) => this.stepStarted(id, title),
       stepUpdated: (id, text) => this.stepUpdated(id, text),
       stepFinished: (id) => this.stepFinished(id, ''),
-      stepFailed: (id) => this.stepFinished(id, ''),
+      stepFailed: fail,
     };
   }
 
@@ -155,21 +184,54 @@ export class Progress implements RunObserver {
     this.timer = undefined;
     this.spinner?.stop();
     this.spinner = undefined;
+    this.drawn = [];
+    this.stream.off?.('resize', this.onResize);
+  }
+
+  /** A line fitted to the terminal (wrapped at spaces), or as it is off a terminal. */
+  private fit(text: string): string {
+    return this.mode === 'spinner' ? wrap(text, terminalWidth(this.stream), '', '  ').join('\n') : text;
   }
 
   private redraw(): void {
     if (this.running.size === 0) return this.stop();
-    const text = [...this.running.values()]
-      .map((r) => `${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`)
-      .join('  ·  ');
+    // One line per running step, each with one timer, cut to the width (a wrapped spinner line
+    // is what a redraw cannot clear).
+    const room = usable(terminalWidth(this.stream) ?? 80) - 2;
+    const lines = [...this.running.values()].map((r) => truncate(`${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`, room));
+    const text = lines.join('\n  ');
+    this.drawn = lines.map((l) => `⠋ ${l}`);
     if (!this.spinner) {
       if (!this.makeSpinner) return;
       assumeWidth(this.stream);
       this.spinner = this.makeSpinner({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false }).start();
+      this.stream.on?.('resize', this.onResize);
       // Elapsed times tick even while AWS is quiet.
       this.timer = setInterval(() => this.redraw(), 1000);
       this.timer.unref();
     } else this.spinner.text = text;
+  }
+
+  /**
+   * The terminal was resized. A narrower terminal re-wraps the frame on screen, so it now takes
+   * more rows than the spinner knows of: those are cleared too, from the bottom up, before the
+   * frame is drawn again at the new width.
+   */
+  private resized(): void {
+    if (!this.spinner) return;
+    const columns = terminalWidth(this.stream) ?? 80;
+    const rows = this.drawn.reduce((n, l) => n + Math.max(1, Math.ceil(displayWidth(l) / columns)), 0);
+    const extra = rows - this.drawn.length;
+    this.spinner.stop();
+    this.spinner = undefined;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.stream.off?.('resize', this.onResize);
+    for (let i = 0; i < extra; i++) {
+      this.stream.moveCursor?.(0, -1);
+      this.stream.clearLine?.(0);
+    }
+    this.redraw();
   }
 
   private withSpinnerPaused(fn: () => void): void {

@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { GLYPHS, type Action, type PlanRow } from '../engine/types.js';
+import { displayWidth, usable, wrap } from './fit.js';
 
 export interface PlanHeader {
   stack: string;
@@ -29,20 +30,35 @@ const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v =
 
 const COLOURS: Record<Action, keyof ChalkInstance> = { create: 'green', reuse: 'dim', update: 'yellow', adopt: 'cyan', conflict: 'red', delete: 'red' };
 
-/** The human plan: a header, one line per resource (field changes indented under it), a total. */
-export function renderPlan(header: PlanHeader, rows: PlanRow[], chalk: ChalkInstance): string {
-  const lines = [`Plan for stack ${header.stack} in ${header.region} (account ${header.account})`];
+/**
+ * The human plan: a header, one line per resource (field changes indented under it), a total.
+ * With a `width` (a terminal's), no line is wider: a row whose detail does not fit keeps its
+ * glyph, type and name on the line and moves the detail under it, wrapped at spaces.
+ * `title` names what is planned ("Plan", "Notify plan").
+ */
+export function renderPlan(header: PlanHeader, rows: PlanRow[], chalk: ChalkInstance, width?: number, title = 'Plan'): string {
+  const lines = wrap(`${title} for stack ${header.stack} in ${header.region} (account ${header.account})`, width, '', '  ');
   const typeWidth = Math.max(0, ...rows.map((r) => r.type.length));
   const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
   for (const r of rows) {
     const paint = chalk[COLOURS[r.action]] as (s: string) => string;
     const head = `  ${GLYPHS[r.action]} ${r.action.padEnd(8)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}`;
-    const tail = [r.id && r.action !== 'create' ? shortId(r.id) : '', r.detail ?? ''].filter(Boolean).join('  ');
-    lines.push(paint(`${head}  ${tail}`.trimEnd()));
-    for (const c of r.changes) lines.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
-    if (r.reason) lines.push(`      ${r.action === 'conflict' ? 'conflict' : 'note'}: ${r.reason}`);
+    const id = r.id && r.action !== 'create' ? shortId(r.id) : '';
+    const tail = [id, r.detail ?? ''].filter(Boolean).join('  ');
+    const whole = `${head}  ${tail}`.trimEnd();
+    if (width === undefined || displayWidth(whole) <= usable(width)) lines.push(paint(whole));
+    else {
+      // Too wide: the id stays on the row if it fits, the detail goes under it.
+      const short = `${GLYPHS[r.action]} ${r.action.padEnd(8)}  ${r.type}  ${r.name}`;
+      const withId = id ? `${head.trimEnd()}  ${id}` : head.trimEnd();
+      const first = displayWidth(withId) <= usable(width) ? [withId] : wrap(id ? `${short}  ${id}` : short, width, '  ', '      ');
+      lines.push(...first.map((l) => paint(l)));
+      if (r.detail) lines.push(...wrap(r.detail, width, '      ').map((l) => paint(l)));
+    }
+    for (const c of r.changes) lines.push(...wrap(`${c.field}: ${show(c.from)} → ${show(c.to)}`, width, '      ', '        '));
+    if (r.reason) lines.push(...wrap(`${r.action === 'conflict' ? 'conflict' : 'note'}: ${r.reason}`, width, '      ', '        '));
   }
-  lines.push(renderTotals(rows));
+  lines.push(...wrap(renderTotals(rows), width));
   return lines.join('\n');
 }
 

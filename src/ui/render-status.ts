@@ -5,6 +5,8 @@
  */
 
 import { classifyNotification } from '../notifications/classify.js';
+import { fitTable, wrap } from './fit.js';
+import { targetReason } from './aws-words.js';
 
 export interface StatusSubscription { protocol: string; endpoint: string; pending: boolean }
 
@@ -53,47 +55,51 @@ const shortType = (t: string) => t.replace(/^autoscaling:(EC2_INSTANCE_)?/, '').
 const topicName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') : '');
 
-/** A table's rows with columns padded to their widest cell. */
-function table(rows: string[][], indent = '  '): string[] {
-  const widths = rows.reduce<number[]>((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), []);
-  return rows.map((r) => `${indent}${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
-}
-
-/** The human status: what a person checks in the console after the lab, in one screen. */
-export function renderStatus(s: StackStatus, names: { alb: string; asg: string; targetGroup: string; launchTemplate: string }): string {
+/**
+ * The human status: what a person checks in the console after the lab, in one screen. With a
+ * `width` (a terminal's), no line is wider: tables cut or move their last column, other lines
+ * wrap at spaces under their first word.
+ */
+export function renderStatus(s: StackStatus, names: { alb: string; asg: string; targetGroup: string; launchTemplate: string }, width?: number): string {
+  const line = (text: string): string[] => {
+    const indent = /^ */.exec(text)![0];
+    return wrap(text.slice(indent.length), width, indent, `${indent}    `);
+  };
   if (!s.exists) {
-    return `Stack ${s.stack} does not exist in ${s.region}: found no load balancer ${names.alb}, target group ${names.targetGroup}, Auto Scaling group ${names.asg} or launch template ${names.launchTemplate}.`;
+    return line(`Stack ${s.stack} does not exist in ${s.region}: found no load balancer ${names.alb}, target group ${names.targetGroup}, Auto Scaling group ${names.asg} or launch template ${names.launchTemplate}.`).join('\n');
   }
-  const out = [`Stack ${s.stack} in ${s.region}`, `URL: ${s.url ?? '(no load balancer)'}`];
+  const out: string[] = [];
+  const add = (...texts: string[]) => texts.forEach((t) => out.push(...line(t)));
+  add(`Stack ${s.stack} in ${s.region}`, `URL: ${s.url ?? '(no load balancer)'}`);
   if (s.group) {
     const g = s.group;
-    out.push(`Auto Scaling group ${g.name}: min ${g.min}, desired ${g.desired}, max ${g.max}, ${g.instances.length} instance${g.instances.length === 1 ? '' : 's'}`);
-    out.push(...table(g.instances.map((i) => [i.id, i.az, i.lifecycle, i.health, i.launchTemplateVersion ? `template version ${i.launchTemplateVersion}` : ''])));
-  } else out.push(`Auto Scaling group ${names.asg}: does not exist`);
+    add(`Auto Scaling group ${g.name}: min ${g.min}, desired ${g.desired}, max ${g.max}, ${g.instances.length} instance${g.instances.length === 1 ? '' : 's'}`);
+    out.push(...fitTable(g.instances.map((i) => [i.id, i.az, i.lifecycle, i.health, i.launchTemplateVersion ? `template version ${i.launchTemplateVersion}` : '']), width));
+  } else add(`Auto Scaling group ${names.asg}: does not exist`);
   if (s.instanceRefresh) {
     const r = s.instanceRefresh;
-    out.push(`Instance refresh ${r.id}: ${r.status}, ${r.percentageComplete} % (started ${when(r.start)})`);
+    add(`Instance refresh ${r.id}: ${r.status}, ${r.percentageComplete} % (started ${when(r.start)})`);
   }
-  out.push(`Targets of ${names.targetGroup}:${s.targets.length ? '' : ' none registered'}`);
-  out.push(...table(s.targets.map((t) => [`${t.id}:${t.port}`, t.az ?? '', t.state, t.reason ?? ''])));
+  add(`Targets of ${names.targetGroup}:${s.targets.length ? '' : ' none registered'}`);
+  out.push(...fitTable(s.targets.map((t) => [`${t.id}:${t.port}`, t.az ?? '', t.state, targetReason(t.reason)]), width));
   if (s.policies.length) {
-    out.push('Scaling policies:');
-    out.push(...s.policies.map((p) => `  ${p.name}: ${p.type}${p.metric ? ` on ${p.metric}` : ''}${p.targetValue !== null ? `, target ${p.targetValue}` : ''}${p.disableScaleIn ? ', scale-in disabled' : ''}${p.enabled ? '' : ' (disabled)'}`));
-  } else if (s.group) out.push('Scaling policies: none');
+    add('Scaling policies:');
+    add(...s.policies.map((p) => `  ${p.name}: ${p.type}${p.metric ? ` on ${p.metric}` : ''}${p.targetValue !== null ? `, target ${p.targetValue}` : ''}${p.disableScaleIn ? ', scale-in disabled' : ''}${p.enabled ? '' : ' (disabled)'}`));
+  } else if (s.group) add('Scaling policies: none');
   if (s.activities.length) {
-    out.push(`Recent activities (newest first):`);
-    out.push(...table(s.activities.map((a) => [when(a.start), a.status, a.description, activityKind(a)])));
+    add(`Recent activities (newest first):`);
+    out.push(...fitTable(s.activities.map((a) => [when(a.start), a.status, a.description, activityKind(a)]), width));
   }
   if (s.notifications.length) {
-    out.push('Notifications:');
+    add('Notifications:');
     for (const n of s.notifications) {
-      out.push(`  ${topicName(n.topicArn)}: ${n.types.map(shortType).join(', ')}  (${n.topicArn})`);
-      if (n.subscriptions === null) out.push('    subscriptions: not readable (another account\'s topic?)');
-      else if (!n.subscriptions.length) out.push('    no subscriptions: nobody hears these events');
-      else out.push(...n.subscriptions.map((x) => `    ${x.protocol} ${x.endpoint}: ${x.pending ? 'pending confirmation' : 'confirmed'}`));
+      add(`  ${topicName(n.topicArn)}: ${n.types.map(shortType).join(', ')}  (${n.topicArn})`);
+      if (n.subscriptions === null) add('    subscriptions: not readable (another account\'s topic?)');
+      else if (!n.subscriptions.length) add('    no subscriptions: nobody hears these events');
+      else add(...n.subscriptions.map((x) => `    ${x.protocol} ${x.endpoint}: ${x.pending ? 'pending confirmation' : 'confirmed'}`));
     }
-  } else if (s.group) out.push('Notifications: none');
-  out.push(`Image: ${s.image ? `${s.image.name ?? '(name unknown)'} (${s.image.id})` : '(unknown)'}`);
-  out.push(`Launch template: ${s.launchTemplate ? `${s.launchTemplate.name} (${s.launchTemplate.id}), default version ${s.launchTemplate.defaultVersion}, latest ${s.launchTemplate.latestVersion}` : `${names.launchTemplate} does not exist`}`);
+  } else if (s.group) add('Notifications: none');
+  add(`Image: ${s.image ? `${s.image.name ?? '(name unknown)'} (${s.image.id})` : '(unknown)'}`);
+  add(`Launch template: ${s.launchTemplate ? `${s.launchTemplate.name} (${s.launchTemplate.id}), default version ${s.launchTemplate.defaultVersion}, latest ${s.launchTemplate.latestVersion}` : `${names.launchTemplate} does not exist`}`);
   return out.join('\n');
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { TestIoHost } from '../../src/ui/test-host.js';
 import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import { inventory } from '../helpers/inventory.js';
 
@@ -21,10 +22,12 @@ describe('plan --out FILE, then up --plan FILE', () => {
   it('writes the plan as plain JSON (answers, typed rows, fingerprint) and applies exactly its rows', async () => {
     const file = tmpSandboxFile();
     const out = planFile();
-    const plan = await runWizard(file, ['plan', '--out', out, '--max-size', '5']);
+    const host = new TestIoHost();
+    const plan = await runWizard(file, ['plan', '--out', out, '--max-size', '5'], { host });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.writes).toEqual([]);
-    expect(plan.stderr).toMatch(new RegExp(`^Plan saved to ${out}: apply exactly it with asg-wizard up --plan ${out}$`, 'm'));
+    // What to run next names the plan file, the same account, and --yes (this run could not have asked).
+    expect(host.notesOf('saved')).toEqual([{ kind: 'saved', what: 'plan', file: out, next: { command: `asg-wizard up --sandbox ${file} --plan ${out} --yes`, does: 'applies exactly this plan' } }]);
     const saved = JSON.parse(readFileSync(out, 'utf8')) as { format: string; version: number; input: { asg: { maxSize: number } }; steps: { id: string; rows: { key: string; action: string; change?: unknown }[]; fingerprint: unknown }[] };
     expect(saved).toMatchObject({ format: 'asg-wizard-plan', version: 1, stack: 'Web', region: 'ap-northeast-2', account: '123456789012', input: { asg: { maxSize: 5 } } });
     const rows = saved.steps.flatMap((s) => s.rows);
@@ -55,7 +58,8 @@ describe('plan --out FILE, then up --plan FILE', () => {
     const stale = await runWizard(file, ['up', '--plan', out, '--yes']);
     expect(stale.code).toBe(1);
     expect(errorLine(stale.stderr)).toMatch(/^error: the plan is stale: auto-scaling: group\.max: 4 then, 6 now \(since it was made [^)]+\): run plan again$/);
-    expect(stale.stderr).toMatch(new RegExp(`^hint: asg-wizard plan --out ${out}$`, 'm'));
+    // The hint makes the plan again as it was made: the same account, region and answers.
+    expect(stale.stderr).toMatch(new RegExp(`^hint: asg-wizard plan --sandbox ${file} --region ap-northeast-2 --cpu-target 40 --out ${out}$`, 'm'));
     expect(stale.writes).toEqual([]);
     expect(inventory(file)).toEqual(before);
   });

@@ -5,6 +5,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { TestIoHost } from '../../src/ui/test-host.js';
 import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import type { World } from '../../src/sandbox/types.js';
 
@@ -65,7 +66,11 @@ describe('status of a built stack', () => {
     const human = await runWizard(file, ['status', '--stack', 'Shop']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^Stack Shop does not exist in ap-northeast-2: found no load balancer Shop-ALB, target group Shop-TG, Auto Scaling group Shop-ASG or launch template Shop\.$/m);
-    expect(human.stderr).toMatch(/asg-wizard up --sandbox builds stack Shop/);
+    // The hint, as a message: the command that builds it, with the same account and stack (and --yes, as this run may not prompt).
+    const host = new TestIoHost();
+    expect((await runWizard(file, ['status', '--stack', 'Shop'], { host })).code).toBe(0);
+    expect(host.resultsOf('status')[0]!.status.exists).toBe(false);
+    expect(host.notesOf('next')).toEqual([{ kind: 'next', commands: [{ command: `asg-wizard up --sandbox ${file} --stack Shop --yes`, does: 'builds stack Shop' }] }]);
     const json = await runWizard(file, ['status', '--stack', 'Shop', '--json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { TestIoHost } from '../../src/ui/test-host.js';
 import { runWizard, tmpSandboxFile } from '../helpers/run.js';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
@@ -29,11 +30,24 @@ describe('up against the sandbox', () => {
     expect(first.writes.filter((w) => /CreateTags|AddTags/.test(w))).toEqual([]);
   });
 
-  it('a second up makes zero mutating calls and says so', async () => {
+  it('a second up makes zero mutating calls and says so in one line, not row by row', async () => {
     const second = await runWizard(file, ['up', '--yes']);
     expect(second.code).toBe(0);
     expect(second.writes).toEqual([]);
-    expect(second.stdout).toMatch(/No changes: stack Web is up to date \(0 writes\)/);
+    expect(second.stdout).toMatch(/^No changes: stack Web is up to date \(19 resources, 0 writes\)\.$/m);
+    // Not the 19 `=` rows and their "No changes" total before it.
+    expect(second.stderr).not.toMatch(/= reuse|^Plan for stack|No changes: 19 unchanged/m);
+    const host = new TestIoHost();
+    expect((await runWizard(file, ['up', '--yes'], { host })).code).toBe(0);
+    expect(host.notesOf('plan')).toEqual([]);
+    expect(host.results.map((r) => r.kind)).toEqual(['up-to-date']);
+  });
+
+  it('--verbose shows the whole plan of a stack that is up to date', async () => {
+    const host = new TestIoHost();
+    expect((await runWizard(file, ['up', '--yes', '--verbose'], { host })).code).toBe(0);
+    expect(host.notesOf('plan')[0]!.rows.every((r) => r.action === 'reuse')).toBe(true);
+    expect(host.results.map((r) => r.kind)).toEqual(['up-to-date']);
   });
 
   it('plan after up is all reuse, and --detailed-exitcode gives 0', async () => {

@@ -30,6 +30,8 @@ describe('no credentials, no region', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: no AWS region: none given and none in the profile$/m);
     expect(r.stderr).toMatch(/^hint: pass --region/m);
+    // A newcomer without an account is offered the sandbox.
+    expect(r.stderr).toMatch(/^hint: .*try it with no AWS account: add --sandbox$/m);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe('');
   });
@@ -39,6 +41,7 @@ describe('no credentials, no region', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: no valid AWS credentials: /m);
     expect(r.stderr).toMatch(/aws sso login|aws configure/);
+    expect(r.stderr).toMatch(/^hint: .*--sandbox/m);
     expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|^\s+at /m);
   });
 });

@@ -68,11 +68,15 @@ describe('interactive up in a real terminal (tmux)', () => {
     term.send('Down');
     await term.waitFor(/❯ \(no name\) +vpc-\S+ +172\.31\.0\.0\/16/);
     term.send('Enter');
-    // All four default subnets are public and pre-checked: leave out the first two.
-    await term.waitFor(/\? Subnets for the load balancer \(public\) tier/);
+    // All four default subnets are public; those of the first two AZs are pre-checked for the
+    // load balancer (leaving the others to the instances): take the last two instead.
+    await term.waitFor(/\? Load balancer subnets \(public, 2\+ AZs\)/);
+    term.send('Space', 'Down', 'Space', 'Down', 'Space', 'Down', 'Space', 'Enter');
+    await term.waitFor(/\? Instance subnets \(private, 2\+ AZs\)/);
     term.send('Space', 'Down', 'Space', 'Enter');
-    await term.waitFor(/\? Subnets for the instance \(private\) tier/);
-    term.send('Space', 'Down', 'Space', 'Enter');
+    // Public subnets for the instances are a warning to accept, not a silent default.
+    await term.waitFor(/\? All instance subnets are public\. Use them anyway\?/);
+    term.send('y', 'Enter');
     const answered: string[] = [];
     const screen = await enterThroughDefaults(term, answered);
     expect(screen).toMatch(/\[exit 0\]/);

@@ -57,6 +57,10 @@ describe('signals', () => {
     expect(r.code, r.stderr).toBe(code);
     expect(r.stderr).toMatch(said);
     expect(r.stderr).toMatch(/^hint: run the same command again to finish from where it stopped$/m);
+    // What this run made goes on in AWS (billed, on a real account): said, with how to finish or remove it.
+    expect(r.stderr).toMatch(/^still in AWS from this run \(the sandbox: simulated, nothing billed\): .*the bake instance \(billed while it runs/m);
+    expect(r.stderr).toMatch(new RegExp(`^to finish: node \\S*asg-wizard\\.js up --yes --sandbox ${file}$`, 'm'));
+    expect(r.stderr).toMatch(/^to remove it/m);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     // The account is neither left locked nor half-written.
     expect(existsSync(`${file}.lock`)).toBe(false);

@@ -11,16 +11,22 @@ export class Terminal {
   private static n = 0;
   readonly name = `asgw-${process.pid}-${++Terminal.n}`;
 
-  constructor(command: string, env: Record<string, string> = {}) {
+  constructor(command: string, env: Record<string, string> = {}, size: { columns: number; rows: number } = { columns: 160, rows: 50 }) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     // The pane stays open after the command ends so its last screen and exit code can be read.
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '160', '-y', '50', ...envArgs,
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(size.columns), '-y', String(size.rows), ...envArgs,
       // CI=true in the test's environment would make the CLI (rightly) refuse to prompt.
       `env -u CI ${command}; echo "[exit $?]"; sleep 120`]);
   }
 
+  /** The screen and its history, wrapped lines joined back (-J): a line the terminal wrapped comes back longer than the width. */
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-200', '-t', this.name], { encoding: 'utf8' });
+    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-2000', '-t', this.name], { encoding: 'utf8' });
+  }
+
+  /** Resizes the window, as a person dragging the terminal's edge does (the program gets SIGWINCH). */
+  resize(columns: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(columns)]);
   }
 
   /** Keys as tmux names them: 'Enter', 'Down', 'Space', 'C-c', or literal text. */

@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Prompter } from '../../src/prompts/prompter.js';
 import type { AwsClients, WriteRecord } from '../../src/aws/clients.js';
+import type { TestIoHost } from '../../src/ui/test-host.js';
 
 export function tmpSandboxFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'asgw-')), 'sandbox.json');
@@ -43,6 +44,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   prompter?: Prompter;
   isTTY?: boolean;
+  /** A test host that records the run's notes and results as messages (stdout and stderr then stay empty but for errors). */
+  host?: TestIoHost;
   /** Leave out the automatic `--sandbox FILE`. */
   noSandbox?: boolean;
   /** Waiter bounds instead of the default (a test of a time-out makes them short); null: the product's own bounds. */
@@ -61,6 +64,7 @@ export async function runWizard(file: string, args: string[], o: RunOptions = {}
     env: { PATH: process.env.PATH ?? '', ...o.env },
     isTTY: o.isTTY ?? false,
     ...(o.prompter ? { prompter: o.prompter } : {}),
+    ...(o.host ? { host: o.host.factory() } : {}),
     onSandbox: (s) => (sandbox = s),
     onClients: (c) => (clients = c),
     ...(o.waits === null ? {} : { waits: o.waits ?? { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 } }),

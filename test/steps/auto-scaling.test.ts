@@ -322,6 +322,8 @@ describe('a new image that never turns healthy', () => {
     const up = await runWizard(file, ['up', '--yes', '--image-name', 'Web Server v2', '--user-data', broken], o);
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(/^error: instance refresh \S+ of Web-ASG ended RollbackSuccessful: .*did not become healthy/m);
+    // The hint's command runs as printed: the same sandbox file.
+    expect(up.stderr).toContain(`hint: see the group's activities (asg-wizard status --sandbox ${file}) for why`);
     const w = up.sandbox!.world;
     const g = w.autoscaling.groups.find((x) => x.name === 'Web-ASG')!;
     expect(g.launchTemplate).toMatchObject({ version: '1' });

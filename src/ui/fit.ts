@@ -1,0 +1,101 @@
+/**
+ * Text that fits a terminal's width without a word broken in two. Pure: a width in, lines out.
+ * A terminal wraps a long line wherever its last column falls ("publi↵c"); these helpers wrap
+ * at spaces instead, with a hanging indent, or cut a detail with "…". A width of `undefined`
+ * means "not a terminal" (a file, a pipe, a test): the text is left as it is.
+ */
+import { stripVTControlCharacters } from 'node:util';
+
+/** The columns a string takes (colour codes take none; every code point one). */
+export function displayWidth(s: string): number {
+  return [...stripVTControlCharacters(s)].length;
+}
+
+/**
+ * The width to fit text to on `stream`: its columns if it is a terminal (0 or unknown: 80, as
+ * terminals default), else undefined (no fitting).
+ */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number } | undefined): number | undefined {
+  if (!stream?.isTTY) return undefined;
+  const c = stream.columns;
+  return typeof c === 'number' && c > 0 ? c : 80;
+}
+
+/**
+ * The longest a line may be: one column short of the width, so that no line fills the last
+ * column (some terminals wrap there, and a test cannot tell a full line from a wrapped one).
+ */
+export const usable = (width: number) => Math.max(20, width - 1);
+
+/** `s` cut to `max` columns, ending in "…" when cut. */
+export function truncate(s: string, max: number): string {
+  const chars = [...s];
+  if (chars.length <= max) return s;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/**
+ * Wraps `text` at spaces so no line exceeds `width` (unless `width` is undefined): the first
+ * line starts with `first`, the others with `rest` (a hanging indent). A single word longer
+ * than a line is cut with "…" (ids are never split across lines).
+ */
+export function wrap(text: string, width: number | undefined, first = '', rest = first): string[] {
+  if (width === undefined) return [`${first}${text}`];
+  return wrapWords(text.split(/ +/).filter(Boolean), width, first, rest);
+}
+
+/**
+ * `wrap` over words already split (a shell command's words, whose quoted spaces are no break).
+ * With `cut` false a word longer than a line stays whole on a line of its own (a command must
+ * stay runnable; the terminal may then wrap that one word).
+ */
+export function wrapWords(words: string[], width: number, first = '', rest = first, cut = true): string[] {
+  const max = usable(width);
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of words) {
+    const candidate = empty ? `${line}${word}` : `${line} ${word}`;
+    if (displayWidth(candidate) <= max) {
+      line = candidate;
+      empty = false;
+      continue;
+    }
+    if (!empty) lines.push(line);
+    const start = lines.length === 0 ? first : rest;
+    line = `${start}${cut ? truncate(word, Math.max(1, max - displayWidth(start))) : word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * A table: columns padded to their widest cell, `indent` before each row. When a row is wider
+ * than `width`, its last cell (the detail) is cut with "…" if at least `minDetail` columns are
+ * left for it, else moved under the row, wrapped and indented.
+ */
+export function fitTable(rows: string[][], width: number | undefined, indent = '  ', minDetail = 16): string[] {
+  if (!rows.length) return [];
+  const n = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const out: string[] = [];
+  for (const r of rows) {
+    const cells = r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + c.length - displayWidth(c))));
+    const line = `${indent}${cells.join('  ')}`.trimEnd();
+    if (width === undefined || displayWidth(line) <= usable(width)) {
+      out.push(line);
+      continue;
+    }
+    const head = `${indent}${cells.slice(0, -1).join('  ')}`.trimEnd();
+    const detail = r[r.length - 1] ?? '';
+    const room = usable(width) - displayWidth(head) - 2;
+    if (r.length > 1 && room >= minDetail) out.push(`${head}  ${truncate(detail, room)}`);
+    else {
+      if (r.length === 1) out.push(...wrap(detail, width, indent, `${indent}  `));
+      else out.push(...(displayWidth(head) <= usable(width) ? [head] : wrap(head.trim(), width, indent, `${indent}  `)));
+      if (r.length > 1 && detail) out.push(...wrap(detail, width, `${indent}    `));
+    }
+  }
+  return out;
+}

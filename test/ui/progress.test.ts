@@ -1,0 +1,110 @@
+/**
+ * Progress as a person reads it: one line per running step with one timer each (not the
+ * step's own seconds and the spinner's), cut to the terminal; an AWS estimate and AWS's states
+ * in words on the long waits (the group's instances, the targets' health); and a detect that
+ * fails says why even when another fails beside it.
+ */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { Options as OraOptions, Ora } from 'ora';
+import { Progress } from '../../src/ui/progress.js';
+import { waitForInService } from '../../src/steps/auto-scaling-waits.js';
+import { verifyStep } from '../../src/steps/verify.js';
+import { waitPolicy } from '../../src/engine/waits.js';
+import type { StepContext } from '../../src/engine/types.js';
+
+/** A terminal-like stream that records what is written. */
+function fakeTerminal(columns: number) {
+  const s = Object.assign(new EventEmitter(), { isTTY: true, columns, text: '', write: (c: string) => ((s.text += c), true), moveCursor: () => true, clearLine: () => true });
+  return s as typeof s & NodeJS.WriteStream;
+}
+
+/** A spinner that keeps its text (what ora would draw after its frame). */
+function fakeSpinner() {
+  const drawn: string[] = [];
+  const make = (o: OraOptions) => {
+    drawn.push(o.text as string);
+    const sp = {
+      set text(v: string) {
+        drawn.push(v);
+      },
+      start: () => sp, stop: () => sp, clear: () => sp, render: () => sp,
+    };
+    return sp as unknown as Ora;
+  };
+  return { make, drawn };
+}
+
+describe('the spinner', () => {
+  it('draws one line per running step, each with one timer, cut to the width', () => {
+    const stream = fakeTerminal(60);
+    const spin = fakeSpinner();
+    let now = 0;
+    const p = new Progress('spinner', stream, { now: () => now }, spin.make);
+    p.stepStarted('bake', 'Bake (AMI)');
+    p.stepStarted('load-balancer', 'Load balancer');
+    now = 65_000;
+    p.stepUpdated('bake', 'image pending… ami-0123456789abcdef0 (AWS: 3–10 min)');
+    const lines = spin.drawn.at(-1)!.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Bake \(AMI\): image pending… ami-0123456789abcdef0 \(AWS: 3…$/);
+    expect(lines[1]).toBe('  Load balancer (1m05s)');
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(60 - 1 - 2);
+    p.stop();
+  });
+});
+
+describe('a failed detect', () => {
+  it('alone is the run\'s error line (printed once, by the CLI); side by side, each prints its reason', () => {
+    const stream = fakeTerminal(80);
+    const p = new Progress('plain', stream, { now: () => 0 });
+    const one = p.planning();
+    one.stepStarted('network', 'Network: looking');
+    one.stepFailed('network', new Error('--vpc-id = vpc-1: no such VPC'));
+    expect(stream.text).toBe('');
+    const two = p.planning();
+    two.stepStarted('network', 'Network: looking');
+    two.stepStarted('load-balancer', 'Load balancer: looking');
+    two.stepFailed('network', new Error('no such VPC'));
+    two.stepFailed('load-balancer', new Error('AccessDenied'));
+    expect(stream.text.split('\n').filter(Boolean).map((l) => l.slice(9))).toEqual(['Network: looking: failed: no such VPC', 'Load balancer: looking: failed: AccessDenied']);
+  });
+});
+
+/** A step context whose AWS answers from `aws`, recording the progress texts. */
+function context(aws: Record<string, unknown>, texts: string[]): StepContext {
+  return {
+    aws, config: { asg: { healthCheckGracePeriod: 300, name: 'Web-ASG', desiredCapacity: 2 } }, progress: { update: (t: string) => texts.push(t) },
+    waits: waitPolicy(1, { maxWaitSeconds: 5, minDelay: 0, maxDelay: 0 }), cli: (c: string) => `asg-wizard ${c}`,
+    web: { get: async () => ({ status: 200, body: '' }) },
+  } as unknown as StepContext;
+}
+
+describe('long waits', () => {
+  it("the group's instances: AWS's estimate (the grace period in it), no seconds of its own", async () => {
+    const texts: string[] = [];
+    const states = [['Pending', 'Healthy'], ['InService', 'Healthy']];
+    let n = 0;
+    const group = () => {
+      const [lifecycle, health] = states[Math.min(n++, 1)]!;
+      return { name: 'Web-ASG', desired: 2, instances: ['i-1', 'i-2'].map((id) => ({ id, az: 'a', lifecycle, health })) };
+    };
+    await waitForInService(context({ autoscaling: { findGroup: async () => group(), activities: async () => [] } }, texts), 'Web-ASG');
+    expect(texts).toEqual(['Web-ASG: 0 of 2 instances in service and healthy, 2 launching (AWS: 7–9 min, grace period included)']);
+  });
+
+  it("the targets' health: AWS's estimate, and its states in words", async () => {
+    const texts: string[] = [];
+    let n = 0;
+    const targets = async () => (n++ === 0
+      ? [{ id: 'i-1', port: 80, state: 'initial', reason: 'Elb.InitialHealthChecking' }, { id: 'i-2', port: 80, state: 'initial', reason: 'Elb.RegistrationInProgress' }]
+      : [{ id: 'i-1', port: 80, state: 'healthy' }, { id: 'i-2', port: 80, state: 'healthy' }]);
+    const ctx = context({
+      autoscaling: { findGroup: async () => ({ name: 'Web-ASG', desired: 2, instances: [{ id: 'i-1', az: 'a', lifecycle: 'InService' }, { id: 'i-2', az: 'c', lifecycle: 'InService' }] }) },
+      elbv2: { targetHealth: targets },
+    }, texts);
+    await verifyStep.check!(ctx, { 'load-balancer': { url: 'http://x', targetGroupArn: 'arn:tg' }, 'auto-scaling': { groupName: 'Web-ASG' } } as never);
+    expect(texts[0]).toBe('healthy in 0 of 2 AZs: i-1 initial health checks, i-2 registering with the load balancer (AWS: 1–3 min)');
+    for (const t of texts) expect(t).not.toMatch(/\(\d+ s\)/);
+  });
+});
