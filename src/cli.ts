@@ -12,6 +12,7 @@ import type { Progress } from './ui/progress.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
+import { registerDestroy } from './commands/destroy.js';
 import { packageVersion } from './package-files.js';
 
 const version = packageVersion();
@@ -88,6 +89,7 @@ export function createProgram(deps: Deps): Command {
   registerStatus(program, deps, setExit);
   registerNotify(program, deps, setExit);
   registerBake(program, deps, setExit);
+  registerDestroy(program, deps, setExit);
 
   program.action(async () => {
     const opts = program.opts() as GlobalOptions;

@@ -6,6 +6,8 @@
  */
 import {
   AttachLoadBalancerTargetGroupsCommand, CreateAutoScalingGroupCommand, CreateOrUpdateTagsCommand, DeleteAutoScalingGroupCommand,
+  DeletePolicyCommand, DeleteScheduledActionCommand, DeleteTagsCommand, PutScheduledUpdateGroupActionCommand,
+  paginateDescribeScheduledActions, waitUntilGroupNotExists,
   DeleteNotificationConfigurationCommand, DetachLoadBalancerTargetGroupsCommand, EnableMetricsCollectionCommand,
   PutNotificationConfigurationCommand, PutScalingPolicyCommand, SetDesiredCapacityCommand, StartInstanceRefreshCommand,
   UpdateAutoScalingGroupCommand, paginateDescribeAutoScalingGroups, paginateDescribeInstanceRefreshes,
@@ -15,6 +17,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { awsCall } from '../errors.js';
 import type { TagMap } from './tags.js';
+import { runWaiter, type WaitOptions } from './waiter.js';
 
 export interface AsgInstance {
   id: string; az: string; lifecycle: string; health: string;
@@ -45,6 +48,12 @@ export interface GroupSettings {
 
 export interface ScalingPolicy {
   name: string; arn: string; type: string; metric?: string; resourceLabel?: string; targetValue?: number; disableScaleIn: boolean; enabled: boolean;
+}
+
+/** A scheduled action: sizes set at a time or on a cron recurrence (in its time zone, UTC by default). */
+export interface ScheduledAction {
+  name: string; arn: string; recurrence?: string; timeZone?: string; start?: Date; end?: Date;
+  min?: number; max?: number; desired?: number;
 }
 
 export interface NotificationConfiguration { groupName: string; topicArn: string; types: string[] }
@@ -200,6 +209,65 @@ export class AutoScalingApi {
     await awsCall('DeleteAutoScalingGroup', name, () =>
       this.client.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: force })),
     );
+  }
+
+  /** Waits until AWS no longer lists the group (a deletion ends once its instances have terminated). */
+  async waitUntilGone(name: string, wait: WaitOptions): Promise<void> {
+    await runWaiter(`Auto Scaling group ${name} to be deleted`, wait,
+      (w) => waitUntilGroupNotExists({ client: this.client, ...w }, { AutoScalingGroupNames: [name] }),
+      async () => {
+        const g = await this.findGroup(name);
+        return g ? `${g.status ?? 'still there'}, ${g.instances.length} instance(s) left` : 'gone';
+      });
+  }
+
+  /** Removes tags from the group (a tag not there is no error). */
+  async deleteTags(name: string, keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await awsCall('DeleteTags', name, () =>
+      this.client.send(new DeleteTagsCommand({ Tags: keys.map((Key) => ({ Key, ResourceId: name, ResourceType: 'auto-scaling-group' })) })),
+    );
+  }
+
+  async deletePolicy(groupName: string, policyName: string): Promise<void> {
+    await awsCall('DeletePolicy', `${groupName}/${policyName}`, () =>
+      this.client.send(new DeletePolicyCommand({ AutoScalingGroupName: groupName, PolicyName: policyName })));
+  }
+
+  /** The group's scheduled actions, every page. */
+  async scheduledActions(groupName: string): Promise<ScheduledAction[]> {
+    const out: ScheduledAction[] = [];
+    await awsCall('DescribeScheduledActions', groupName, async () => {
+      for await (const page of paginateDescribeScheduledActions({ client: this.client }, { AutoScalingGroupName: groupName, MaxRecords: 100 })) {
+        for (const a of page.ScheduledUpdateGroupActions ?? []) {
+          out.push({
+            name: a.ScheduledActionName!, arn: a.ScheduledActionARN ?? '',
+            ...(a.Recurrence ? { recurrence: a.Recurrence } : {}), ...(a.TimeZone ? { timeZone: a.TimeZone } : {}),
+            ...(a.StartTime ? { start: a.StartTime } : {}), ...(a.EndTime ? { end: a.EndTime } : {}),
+            ...(a.MinSize !== undefined ? { min: a.MinSize } : {}), ...(a.MaxSize !== undefined ? { max: a.MaxSize } : {}),
+            ...(a.DesiredCapacity !== undefined ? { desired: a.DesiredCapacity } : {}),
+          });
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Creates or replaces a scheduled action (by name). */
+  async putScheduledAction(groupName: string, a: Omit<ScheduledAction, 'arn'>): Promise<void> {
+    await awsCall('PutScheduledUpdateGroupAction', `${groupName}/${a.name}`, () =>
+      this.client.send(new PutScheduledUpdateGroupActionCommand({
+        AutoScalingGroupName: groupName, ScheduledActionName: a.name,
+        ...(a.recurrence ? { Recurrence: a.recurrence } : {}), ...(a.timeZone ? { TimeZone: a.timeZone } : {}),
+        ...(a.start ? { StartTime: a.start } : {}), ...(a.end ? { EndTime: a.end } : {}),
+        ...(a.min !== undefined ? { MinSize: a.min } : {}), ...(a.max !== undefined ? { MaxSize: a.max } : {}),
+        ...(a.desired !== undefined ? { DesiredCapacity: a.desired } : {}),
+      })));
+  }
+
+  async deleteScheduledAction(groupName: string, name: string): Promise<void> {
+    await awsCall('DeleteScheduledAction', `${groupName}/${name}`, () =>
+      this.client.send(new DeleteScheduledActionCommand({ AutoScalingGroupName: groupName, ScheduledActionName: name })));
   }
 
   async setDesiredCapacity(name: string, desired: number): Promise<void> {

@@ -5,7 +5,7 @@
  * snapshot.
  */
 import {
-  CreateImageCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeInstanceStatusCommand,
+  CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, paginateDescribeSnapshots, DescribeImagesCommand, DescribeInstanceStatusCommand,
   DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand, TerminateInstancesCommand,
   paginateDescribeImages, paginateDescribeInstanceTypeOfferings, paginateDescribeInstanceTypes, paginateDescribeInstances,
   waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
@@ -47,6 +47,9 @@ export interface Image {
   stateReason?: string;
   tags: TagMap;
 }
+
+/** An EBS snapshot (the image's root volume copy). */
+export interface Snapshot { id: string; state: string; description: string; tags: TagMap }
 
 export interface InstanceStatus { id: string; state: string; instanceStatus: string; systemStatus: string }
 
@@ -267,6 +270,22 @@ export class Ec2ComputeApi {
   /** Deregisters the image and, when asked, deletes its snapshots in the same call. */
   async deregisterImage(id: string, deleteSnapshots = true): Promise<void> {
     await awsCall('DeregisterImage', id, () => this.client.send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: deleteSnapshots })));
+  }
+
+  /** This account's snapshots matching the filters, every page. */
+  async findSnapshots(filters: Filter[]): Promise<Snapshot[]> {
+    const out: Snapshot[] = [];
+    await awsCall('DescribeSnapshots', undefined, async () => {
+      for await (const page of paginateDescribeSnapshots({ client: this.client }, { OwnerIds: ['self'], Filters: filters })) {
+        for (const s of page.Snapshots ?? []) out.push({ id: s.SnapshotId!, state: s.State ?? 'unknown', description: s.Description ?? '', tags: tagMap(s.Tags) });
+      }
+    });
+    return out;
+  }
+
+  /** Deletes a snapshot (refused while a registered image uses it: `InvalidSnapshot.InUse`). */
+  async deleteSnapshot(id: string): Promise<void> {
+    await awsCall('DeleteSnapshot', id, () => this.client.send(new DeleteSnapshotCommand({ SnapshotId: id })));
   }
 
   /** What EC2 says about the types (architectures, hypervisor). */

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import {
   CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, CreateTagsCommand, DeleteLaunchTemplateCommand,
-  DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, ModifyLaunchTemplateCommand,
+  DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, ModifyLaunchTemplateCommand, paginateDescribeLaunchTemplates,
+  type Filter,
   type EC2Client, type LaunchTemplate as SdkTemplate, type LaunchTemplateVersion as SdkVersion, type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
 import { awsCall, undefinedIfNotFound } from '../errors.js';
@@ -101,6 +102,15 @@ export class LaunchTemplatesApi {
       const t = res.LaunchTemplates?.[0];
       return t ? toTemplate(t) : undefined;
     });
+  }
+
+  /** Templates matching the filters (`tag:asg-wizard:stack`), every page. */
+  async findByFilters(filters: Filter[]): Promise<LaunchTemplate[]> {
+    const out: LaunchTemplate[] = [];
+    await awsCall('DescribeLaunchTemplates', undefined, async () => {
+      for await (const page of paginateDescribeLaunchTemplates({ client: this.client }, { Filters: filters })) out.push(...(page.LaunchTemplates ?? []).map(toTemplate));
+    });
+    return out;
   }
 
   /** One version: a number (made a moment ago, maybe: not yet visible is retried), `$Default` or `$Latest`. */

@@ -150,7 +150,7 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
     const subscriptionWanted = topicRows.some((r) => r.type === SUBSCRIPTION && r.action === 'create');
     if (!puts.length && !subscriptionWanted) topicRows = topicRows.filter((r) => r.action === 'reuse');
     const planRows = [...topicRows, ...wiringPlanRows(rows, name)];
-    if (!opts.json) run.note(renderPlan(header, planRows, run.chalk).replace(/^Plan for stack/, 'Notify plan for stack'));
+    if (!opts.json) run.note(renderPlan(header, planRows, run.chalk, { title: 'Notify plan' }));
     const changes = hasChanges(planRows);
     if (changes) {
       await approveAdoptions(run, config, topicRows);
