@@ -13,6 +13,7 @@ import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
 import { registerDestroy } from './commands/destroy.js';
+import { registerScale } from './commands/scale.js';
 import { packageVersion } from './package-files.js';
 
 const version = packageVersion();
@@ -89,6 +90,7 @@ export function createProgram(deps: Deps): Command {
   registerStatus(program, deps, setExit);
   registerNotify(program, deps, setExit);
   registerBake(program, deps, setExit);
+  registerScale(program, deps, setExit);
   registerDestroy(program, deps, setExit);
 
   program.action(async () => {

@@ -49,6 +49,11 @@ export async function destroyCommand(globals: GlobalOptions, flags: DestroyOptio
   });
   // A stack name with bad characters (or any bad value) fails here: exit 2, nothing read or written.
   const config = validateConfig(input);
+  // Unattended, only --yes may destroy: said before anything is read, in one line.
+  if (!flags.dryRun && !globals.yes && ctxMod.isUnattended(globals, deps)) {
+    const { MissingInputError } = await import('../errors.js');
+    throw new MissingInputError([{ flag: '--yes', key: 'yes' }]);
+  }
   const run = await ctxMod.createRun(globals, deps, input.region as string | undefined, !!flags.dryRun);
   try {
     const account = await ctxMod.callerAccount(run);

@@ -12,6 +12,8 @@ export async function chooseCommand(deps: Deps): Promise<string> {
         { name: 'See the stack as it is', value: 'status', description: 'asg-wizard status' },
         { name: 'Wire Auto Scaling notifications to SNS', value: 'notify', description: 'asg-wizard notify' },
         { name: 'Bake a new image', value: 'bake', description: 'asg-wizard bake' },
+        { name: 'Scale the group (sizes, stop, start, schedules)', value: 'scale', description: 'asg-wizard scale' },
+        { name: 'Destroy the stack', value: 'destroy', description: 'asg-wizard destroy' },
       ],
     },
     { output: deps.stderr },

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PARAM_FLAGS, type FlagSpec } from '../config/flags.js';
 
-function parseInt10(value: string): number {
+export function parseInt10(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
   return Number(value);
 }
