@@ -43,7 +43,7 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
     run.progress.stop();
     const rows = steps.flatMap((s) => planned.get(s.id)?.rows ?? []);
     if (flags.dryRun) {
-      run.out(globals.json ? JSON.stringify(render.planDocument(header, rows), null, 2) : render.renderPlan(header, rows, run.chalk));
+      run.out(globals.json ? JSON.stringify({ ...render.planDocument(header, rows), writes: 0 }, null, 2) : render.renderPlan(header, rows, run.chalk));
       return rows.some((r) => r.action === 'conflict') ? EXIT.failed : EXIT.ok;
     }
     if (!globals.json) run.note(render.renderPlan(header, rows, run.chalk));
@@ -51,7 +51,7 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
     const report = (image: { imageId?: unknown; imageName?: string } | undefined) => {
       const writes = run.clients.writes.length;
       const imageId = typeof image?.imageId === 'string' ? image.imageId : null;
-      if (globals.json) run.out(JSON.stringify({ imageId, imageName: image?.imageName ?? null, writes }, null, 2));
+      if (globals.json) run.out(JSON.stringify({ ...header, imageId, imageName: image?.imageName ?? null, writes }, null, 2));
       else run.out(`${imageId ?? '(none)'}\t${image?.imageName ?? ''}`);
       return writes;
     };

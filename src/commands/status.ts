@@ -89,13 +89,15 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
   // Status never asks anything.
   const run = await ctxMod.createRun(globals, deps, input.region as string | undefined, true);
   try {
+    const account = await ctxMod.callerAccount(run);
     let status: StackStatus;
     try {
       status = await readStatus(run.aws, config, run.region, endpointLabel);
     } catch (err) {
       throw wrapAwsError(err, 'status', 'read');
     }
-    if (globals.json) run.out(JSON.stringify(status, null, 2));
+    // The envelope every command's --json shares (status only reads: writes is 0).
+    if (globals.json) run.out(JSON.stringify({ ...status, account, writes: run.clients.writes.length }, null, 2));
     else run.out(render.renderStatus(status, { alb: config.alb.name, asg: config.asg.name, targetGroup: config.alb.targetGroupName, launchTemplate: config.launchTemplate.name }));
     const sandbox = run.sandbox ? ' --sandbox' : '';
     if (!status.exists) run.note(`Next: asg-wizard up${sandbox} builds stack ${config.stack}.`);

@@ -91,7 +91,7 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
     run.progress.stop();
     const rows = allRows(plan);
     if (dryRun) {
-      if (globals.json) run.out(JSON.stringify(planDocument(header, rows), null, 2));
+      if (globals.json) run.out(JSON.stringify({ ...planDocument(header, rows), writes: run.clients.writes.length }, null, 2));
       else run.out(renderPlan(header, rows, run.chalk));
       if (typeof flags.out === 'string') {
         writePlanFile(flags.out, savePlan({ tool: packageVersion(), stack: config.stack, region: run.region, account, input, plan, order: ALL_STEPS.map((x) => x.id), secrets: secretsOf(input) }));

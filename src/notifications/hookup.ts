@@ -177,7 +177,9 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
     const writes = run.clients.writes.length;
     for (const r of rows) r.topicArn = topicArn ?? '';
     if (opts.json) {
-      run.out(JSON.stringify(rows.map((r) => ({ group: r.group, topicArn: topicArn ?? null, types: r.types, action: r.action })), null, 2));
+      // The envelope every command's --json shares: who, where, what it did, and the writes.
+      const groups = rows.map((r) => ({ group: r.group, topicArn: topicArn ?? null, types: r.types, action: r.action }));
+      run.out(JSON.stringify({ ...header, topicArn: topicArn ?? null, groups, writes }, null, 2));
     } else {
       run.out(renderWiring(rows, name, writes));
       const n = config.notifications;
