@@ -165,8 +165,13 @@ function surviveClosedStream(stream: NodeJS.WriteStream): void {
  * the steps in flight are named, and the way to finish is said. Every step is safe to run
  * again, so the next run picks up whatever the interrupted calls did or did not do.
  */
-function onInterrupt(signal: 'SIGINT' | 'SIGTERM', progress: () => Progress | undefined): void {
+function onInterrupt(signal: 'SIGINT' | 'SIGTERM', progress: () => Progress | undefined, takenOver: () => boolean = () => false): void {
   process.once(signal, () => {
+    // A command that stops cleanly on Ctrl-C (status --watch, load) took it over: it ends with 0.
+    if (takenOver()) {
+      onInterrupt(signal, progress, takenOver);
+      return;
+    }
     const p = progress();
     p?.stop();
     const inFlight = p?.inFlight() ?? [];
@@ -180,6 +185,7 @@ function onInterrupt(signal: 'SIGINT' | 'SIGTERM', progress: () => Progress | un
 /** The binary's entry: real streams, real environment, signals → 130 / 143. */
 export async function main(argv: string[]): Promise<void> {
   let progress: Progress | undefined;
+  const sigint = new Set<() => void>();
   const deps: Deps = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -187,10 +193,18 @@ export async function main(argv: string[]): Promise<void> {
     // stderr first: without a terminal there, stdin's stream (~8 ms to make) is never needed.
     isTTY: !!process.stderr.isTTY && !!process.stdin.isTTY,
     onProgress: (p) => (progress = p),
+    onSigint: (handler) => {
+      sigint.add(handler);
+      return () => sigint.delete(handler);
+    },
   };
   surviveClosedStream(process.stdout);
   surviveClosedStream(process.stderr);
-  onInterrupt('SIGINT', () => progress);
+  onInterrupt('SIGINT', () => progress, () => {
+    if (!sigint.size) return false;
+    for (const h of [...sigint]) h();
+    return true;
+  });
   onInterrupt('SIGTERM', () => progress);
   process.exitCode = await runCli(argv, deps);
 }

@@ -11,13 +11,22 @@ import type { AwsApi } from '../aws/api.js';
 import type { StackConfig } from '../config/schema.js';
 import type { StackStatus, StatusSubscription } from '../ui/render-status.js';
 import type { Deps, GlobalOptions } from './context.js';
+import { InvalidArgumentError } from 'commander';
 import { addStackOptions } from './options.js';
+
+function parseInterval(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < 1 || n > 3600) throw new InvalidArgumentError('must be a number of seconds from 1 to 3600.');
+  return n;
+}
 
 const EXAMPLES = `
 Examples:
   asg-wizard status                     the Web stack: URL, targets per AZ, group, policy, notifications
   asg-wizard status --json              the same as one JSON document (keys: see README)
-  asg-wizard status --stack Shop        another stack (its resources are named from it)`;
+  asg-wizard status --stack Shop        another stack (its resources are named from it)
+  asg-wizard status --watch             redrawn every 5 s until Ctrl-C (targets, instances, last activities)
+  asg-wizard status --watch --json      one JSON document per look, one per line (for a log or jq)`;
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
@@ -90,6 +99,10 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
   const run = await ctxMod.createRun(globals, deps, input.region as string | undefined, true);
   try {
     const account = await ctxMod.callerAccount(run);
+    if (flags.watch) {
+      const { watchStatus } = await import('./status-watch.js');
+      return await watchStatus(run, config, account, { intervalSeconds: Number(flags.interval ?? 5), json: !!globals.json });
+    }
     let status: StackStatus;
     try {
       status = await readStatus(run.aws, config, run.region, endpointLabel);
@@ -113,6 +126,8 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
 export function registerStatus(program: Command, deps: Deps, setExit: (code: number) => void): void {
   addStackOptions(program.command('status'))
     .description('the stack as it is: URL, target health per instance and AZ, group sizes and activities, policy, notifications, image, template version (reads only)')
+    .option('--watch', 'read it again every few seconds until Ctrl-C: drawn in place on a terminal, one snapshot per look elsewhere (JSON lines with --json)')
+    .option('--interval <seconds>', 'seconds between looks with --watch (default 5)', parseInterval)
     .addHelpText('after', EXAMPLES)
     .action(async (_opts, cmd: Command) => {
       const all = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
