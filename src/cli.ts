@@ -14,6 +14,7 @@ import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerScale } from './commands/scale.js';
+import { registerLoad } from './commands/load.js';
 import { packageVersion } from './package-files.js';
 
 const version = packageVersion();
@@ -91,6 +92,7 @@ export function createProgram(deps: Deps): Command {
   registerNotify(program, deps, setExit);
   registerBake(program, deps, setExit);
   registerScale(program, deps, setExit);
+  registerLoad(program, deps, setExit);
   registerDestroy(program, deps, setExit);
 
   program.action(async () => {

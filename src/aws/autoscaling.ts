@@ -48,6 +48,8 @@ export interface GroupSettings {
 
 export interface ScalingPolicy {
   name: string; arn: string; type: string; metric?: string; resourceLabel?: string; targetValue?: number; disableScaleIn: boolean; enabled: boolean;
+  /** The CloudWatch alarms that trigger it (a target tracking policy's high and low alarms). */
+  alarms?: string[];
 }
 
 /** A scheduled action: sizes set at a time or on a cron recurrence (in its time zone, UTC by default). */
@@ -105,6 +107,7 @@ function toPolicy(p: SdkPolicy): ScalingPolicy {
     ...(metric ? { metric } : {}), ...(tt?.TargetValue !== undefined ? { targetValue: tt.TargetValue } : {}),
     ...(tt?.PredefinedMetricSpecification?.ResourceLabel ? { resourceLabel: tt.PredefinedMetricSpecification.ResourceLabel } : {}),
     disableScaleIn: !!tt?.DisableScaleIn, enabled: p.Enabled !== false,
+    alarms: (p.Alarms ?? []).map((a) => a.AlarmName!).filter(Boolean),
   };
 }
 

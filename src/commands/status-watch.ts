@@ -48,7 +48,7 @@ export async function watchStatus(run: Run, config: StackConfig, account: string
       } catch (err) {
         throw wrapAwsError(err, 'status', 'read');
       }
-      const at = new Date(Date.now() + (run.sandbox?.world.clock.offsetMs ?? 0)).toISOString();
+      const at = new Date(run.sandbox ? run.sandbox.now() : Date.now()).toISOString();
       if (o.json) run.out(JSON.stringify({ ...status, account, at, writes: run.clients.writes.length }));
       else {
         last = renderWatchFrame(status, { at, intervalSeconds: o.intervalSeconds });

@@ -5,14 +5,14 @@
 import { LimitExceededFault } from '@aws-sdk/client-auto-scaling';
 import { isTimeZone, nextCronRun, parseCron } from '../contract/cron.js';
 import { modeledError } from './errors.js';
-import type { AutoScalingGroupRecord, Handler, ScalingPolicyRecord, ScheduledActionRecord, SimContext } from './types.js';
+import type { AlarmStateRecord, AutoScalingGroupRecord, Handler, ScalingPolicyRecord, ScheduledActionRecord, SimContext } from './types.js';
 import {
   atTime, changeDesired, findGroup, liveGroup, paginate, policyArn, requireString, scheduledActionArn, uuid, validation, type ReconcileEnv,
 } from './autoscaling-common.js';
 
 const POLICY_TYPES = ['SimpleScaling', 'StepScaling', 'TargetTrackingScaling', 'PredictiveScaling'] as const;
 const PREDEFINED = ['ASGAverageCPUUtilization', 'ASGAverageNetworkIn', 'ASGAverageNetworkOut', 'ALBRequestCountPerTarget'];
-/** Target tracking alarms: 3 datapoints of 1 minute to scale out, 15 to scale in (AWS's alarm settings). */
+/** Target tracking alarms: 3 datapoints of 1 minute to scale out, 15 to scale in (AWS's alarm settings; BEHAVIOUR.md). */
 const SCALE_OUT_AFTER_MS = 3 * 60_000;
 const SCALE_IN_AFTER_MS = 15 * 60_000;
 /** The simulated CPU of an instance busy with `/load` and of an idle one, in percent. */
@@ -88,6 +88,9 @@ const putScalingPolicy: Handler = (ctx, input) => {
     delete rec.estimatedInstanceWarmup;
     delete rec.highSince;
     delete rec.lowSince;
+    delete rec.highFiredAt;
+    delete rec.lowFiredAt;
+    delete rec.alarmStates;
     Object.assign(rec, fields);
   } else {
     rec = { arn: policyArn(ctx, g.name, name), name, groupName: g.name, ...fields };
@@ -139,28 +142,46 @@ const deletePolicy: Handler = (ctx, input) => {
   return {};
 };
 
-/** Moves the group's desired capacity as its target tracking alarms would (simulated CPU). */
+/** The simulated CPU of an instance at `at`, in percent: busy while a `/load` burn runs. */
+export function instanceCpu(rec: { cpuBurnUntil?: number; cpuBurnFrom?: number } | undefined, at: number): number {
+  const busy = rec?.cpuBurnUntil !== undefined && at < rec.cpuBurnUntil && at >= (rec.cpuBurnFrom ?? 0);
+  return busy ? CPU_BUSY : CPU_IDLE;
+}
+
+/** Sets an alarm's state, keeping when it was entered unless it changes. */
+function setAlarm(p: ScalingPolicyRecord, kind: 'high' | 'low', state: AlarmStateRecord['state'], at: number, reason: string): void {
+  p.alarmStates ??= {};
+  const cur = p.alarmStates[kind];
+  if (cur?.state !== state) p.alarmStates[kind] = { state, since: at, reason };
+}
+
+const reasonOf = (n: number, avg: number, target: number, above: boolean) =>
+  `Threshold Crossed: ${n} datapoint${n === 1 ? '' : 's'} [${avg.toFixed(1)}] ${above ? 'were greater than' : 'were less than'} the threshold (${target.toFixed(1)}).`;
+
+/**
+ * Moves the group's desired capacity as its target tracking alarms would (simulated CPU): the
+ * high alarm goes to ALARM after 3 one-minute datapoints above the target, the low one after 15
+ * below 90 % of it (scaled by the latency profile); each triggers the policy on entering ALARM
+ * and again every window while it stays there. Their states are what CloudWatch shows.
+ */
 export function evaluateTargetTracking(ctx: SimContext, g: AutoScalingGroupRecord, env: ReconcileEnv): void {
   const policies = env.policies(g.name).filter((p) => p.enabled && p.policyType === 'TargetTrackingScaling');
   if (policies.length === 0) return;
   const inService = g.instances.filter((i) => i.lifecycle === 'InService');
-  if (inService.length === 0) {
-    for (const p of policies) {
-      delete p.highSince;
-      delete p.lowSince;
-    }
-    return;
-  }
-  const cpu = inService.map((i) => {
-    const burn = env.instance(i.instanceId)?.cpuBurnUntil;
-    return burn !== undefined && ctx.now < burn ? CPU_BUSY : CPU_IDLE;
-  });
+  const cpu = inService.map((i) => instanceCpu(env.instance(i.instanceId), ctx.now));
   const n = cpu.length;
-  const avg = cpu.reduce((s, x) => s + x, 0) / n;
+  const avg = n ? cpu.reduce((s, x) => s + x, 0) / n : 0;
   for (const p of policies) {
     const tt = p.targetTracking as TargetTracking | undefined;
     if (tt?.PredefinedMetricSpecification?.PredefinedMetricType !== 'ASGAverageCPUUtilization' || !tt.TargetValue) continue;
     const target = tt.TargetValue;
+    if (n === 0) {
+      delete p.highSince;
+      delete p.lowSince;
+      setAlarm(p, 'high', 'INSUFFICIENT_DATA', ctx.now, 'Insufficient Data: no InService instance reports the metric.');
+      if (!tt.DisableScaleIn) setAlarm(p, 'low', 'INSUFFICIENT_DATA', ctx.now, 'Insufficient Data: no InService instance reports the metric.');
+      continue;
+    }
     const fire = (kind: 'AlarmHigh' | 'AlarmLow', desired: number) => {
       const alarmName = p.alarms.find((a) => a.AlarmName.includes(`-${kind}-`))?.AlarmName ?? `TargetTracking-${g.name}-${kind}`;
       changeDesired(ctx, g, desired, `At ${atTime(ctx.now)} a monitor alarm ${alarmName} in state ALARM triggered policy ${p.name} changing the desired capacity from ${g.desiredCapacity} to ${desired}.`);
@@ -168,24 +189,33 @@ export function evaluateTargetTracking(ctx: SimContext, g: AutoScalingGroupRecor
     if (avg > target) {
       delete p.lowSince;
       p.highSince ??= ctx.now;
-      if (ctx.now - p.highSince >= ctx.duration(SCALE_OUT_AFTER_MS)) {
-        const want = Math.min(g.maxSize, Math.ceil((n * avg) / target));
-        if (want > g.desiredCapacity) fire('AlarmHigh', want);
-        p.highSince = ctx.now;
-      }
     } else if (avg < target * 0.9) {
       // The low alarm sits 10 % under the target, so the group does not flap around it.
       delete p.highSince;
       p.lowSince ??= ctx.now;
-      if (!tt.DisableScaleIn && ctx.now - p.lowSince >= ctx.duration(SCALE_IN_AFTER_MS)) {
-        const want = Math.max(g.minSize, Math.ceil((n * avg) / target));
-        if (want < g.desiredCapacity) fire('AlarmLow', want);
-        p.lowSince = ctx.now;
-      }
     } else {
       delete p.highSince;
       delete p.lowSince;
     }
+    const highWindow = ctx.duration(SCALE_OUT_AFTER_MS);
+    if (p.highSince !== undefined && ctx.now - p.highSince >= highWindow) {
+      setAlarm(p, 'high', 'ALARM', p.highSince + highWindow, reasonOf(3, avg, target, true));
+      if (p.highFiredAt === undefined || p.highFiredAt < p.highSince + highWindow || ctx.now - p.highFiredAt >= highWindow) {
+        const want = Math.min(g.maxSize, Math.ceil((n * avg) / target));
+        if (want > g.desiredCapacity) fire('AlarmHigh', want);
+        p.highFiredAt = ctx.now;
+      }
+    } else setAlarm(p, 'high', 'OK', ctx.now, reasonOf(1, avg, target, false));
+    if (tt.DisableScaleIn) continue;
+    const lowWindow = ctx.duration(SCALE_IN_AFTER_MS);
+    if (p.lowSince !== undefined && ctx.now - p.lowSince >= lowWindow) {
+      setAlarm(p, 'low', 'ALARM', p.lowSince + lowWindow, reasonOf(15, avg, target * 0.9, false));
+      if (p.lowFiredAt === undefined || p.lowFiredAt < p.lowSince + lowWindow || ctx.now - p.lowFiredAt >= lowWindow) {
+        const want = Math.max(g.minSize, Math.ceil((n * avg) / target));
+        if (want < g.desiredCapacity) fire('AlarmLow', want);
+        p.lowFiredAt = ctx.now;
+      }
+    } else setAlarm(p, 'low', 'OK', ctx.now, reasonOf(1, avg, target * 0.9, true));
   }
 }
 
