@@ -15,6 +15,7 @@ import { registerNotify } from './commands/notify.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerScale } from './commands/scale.js';
 import { registerLoad } from './commands/load.js';
+import { registerIamPolicy } from './commands/iam-policy.js';
 import { packageVersion } from './package-files.js';
 
 const version = packageVersion();
@@ -94,6 +95,7 @@ export function createProgram(deps: Deps): Command {
   registerScale(program, deps, setExit);
   registerLoad(program, deps, setExit);
   registerDestroy(program, deps, setExit);
+  registerIamPolicy(program, deps, setExit);
 
   program.action(async () => {
     const opts = program.opts() as GlobalOptions;

@@ -9,9 +9,9 @@ import {
   DeletePolicyCommand, DeleteScheduledActionCommand, DeleteTagsCommand, PutScheduledUpdateGroupActionCommand,
   paginateDescribeScheduledActions, waitUntilGroupNotExists,
   DeleteNotificationConfigurationCommand, DetachLoadBalancerTargetGroupsCommand, EnableMetricsCollectionCommand,
-  PutNotificationConfigurationCommand, PutScalingPolicyCommand, SetDesiredCapacityCommand, StartInstanceRefreshCommand,
+  PutNotificationConfigurationCommand, PutScalingPolicyCommand, StartInstanceRefreshCommand,
   UpdateAutoScalingGroupCommand, paginateDescribeAutoScalingGroups, paginateDescribeInstanceRefreshes,
-  paginateDescribeNotificationConfigurations, paginateDescribePolicies, paginateDescribeTags, DescribeScalingActivitiesCommand,
+  paginateDescribeNotificationConfigurations, paginateDescribePolicies, DescribeScalingActivitiesCommand,
   type AutoScalingClient, type AutoScalingGroup as SdkGroup, type Filter, type InstanceRefresh as SdkRefresh,
   type ScalingPolicy as SdkPolicy, type RefreshPreferences,
 } from '@aws-sdk/client-auto-scaling';
@@ -273,12 +273,6 @@ export class AutoScalingApi {
       this.client.send(new DeleteScheduledActionCommand({ AutoScalingGroupName: groupName, ScheduledActionName: name })));
   }
 
-  async setDesiredCapacity(name: string, desired: number): Promise<void> {
-    await awsCall('SetDesiredCapacity', name, () =>
-      this.client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: desired, HonorCooldown: false })),
-    );
-  }
-
   async policies(groupName: string): Promise<ScalingPolicy[]> {
     const out: ScalingPolicy[] = [];
     await awsCall('DescribePolicies', groupName, async () => {
@@ -378,17 +372,6 @@ export class AutoScalingApi {
       const input = { AutoScalingGroupName: groupName, MaxRecords: 100, ...(id ? { InstanceRefreshIds: [id] } : {}) };
       for await (const page of paginateDescribeInstanceRefreshes({ client: this.client }, input)) {
         out.push(...(page.InstanceRefreshes ?? []).map(toRefresh));
-      }
-    });
-    return out;
-  }
-
-  /** Tags of groups matching the filters (`auto-scaling-group`, `key`, `value`, `propagate-at-launch`). */
-  async tags(filters: Filter[]): Promise<(GroupTag & { groupName: string })[]> {
-    const out: (GroupTag & { groupName: string })[] = [];
-    await awsCall('DescribeTags', undefined, async () => {
-      for await (const page of paginateDescribeTags({ client: this.client }, { Filters: filters, MaxRecords: 100 })) {
-        for (const t of page.Tags ?? []) out.push({ groupName: t.ResourceId!, Key: t.Key!, Value: t.Value ?? '', PropagateAtLaunch: !!t.PropagateAtLaunch });
       }
     });
     return out;

@@ -5,10 +5,10 @@
  * snapshot.
  */
 import {
-  CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, paginateDescribeSnapshots, DescribeImagesCommand, DescribeInstanceStatusCommand,
+  CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, paginateDescribeSnapshots, DescribeImagesCommand,
   DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand, TerminateInstancesCommand,
   paginateDescribeImages, paginateDescribeInstanceTypeOfferings, paginateDescribeInstanceTypes, paginateDescribeInstances,
-  waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
+  waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceTerminated,
   type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { awsCall, isAwsError, undefinedIfNotFound } from '../errors.js';
@@ -50,8 +50,6 @@ export interface Image {
 
 /** An EBS snapshot (the image's root volume copy). */
 export interface Snapshot { id: string; state: string; description: string; tags: TagMap }
-
-export interface InstanceStatus { id: string; state: string; instanceStatus: string; systemStatus: string }
 
 export interface InstanceTypeInfo {
   instanceType: string;
@@ -158,17 +156,6 @@ export class Ec2ComputeApi {
     });
   }
 
-  /** Status checks of running instances (others are absent from the answer). */
-  async instanceStatus(ids: string[]): Promise<InstanceStatus[]> {
-    const out = await awsCall('DescribeInstanceStatus', ids.join(','), () =>
-      this.client.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true })),
-    );
-    return (out.InstanceStatuses ?? []).map((s) => ({
-      id: s.InstanceId!, state: s.InstanceState?.Name ?? 'unknown',
-      instanceStatus: s.InstanceStatus?.Status ?? 'unknown', systemStatus: s.SystemStatus?.Status ?? 'unknown',
-    }));
-  }
-
   /**
    * The instance's console output, decoded. `latest` asks for the live serial console, which only
    * Nitro types give; without it EC2 posts a buffered copy shortly after state changes only.
@@ -205,13 +192,6 @@ export class Ec2ComputeApi {
     await runWaiter(`instance ${ids.join(', ')} to run`, wait,
       (w) => waitUntilInstanceRunning({ client: this.client, ...w }, { InstanceIds: ids }),
       () => this.describeStates(ids));
-  }
-
-  /** Both status checks `ok` (AWS: 2–4 minutes after running). */
-  async waitUntilStatusOk(ids: string[], wait: WaitOptions): Promise<void> {
-    await runWaiter(`instance ${ids.join(', ')} to pass its status checks`, wait,
-      (w) => waitUntilInstanceStatusOk({ client: this.client, ...w }, { InstanceIds: ids }),
-      async () => (await this.instanceStatus(ids)).map((s) => `${s.id} ${s.state}, instance check ${s.instanceStatus}, system check ${s.systemStatus}`).join('; ') || 'no status yet');
   }
 
   async waitUntilTerminated(ids: string[], wait: WaitOptions): Promise<void> {
