@@ -220,6 +220,10 @@ const DAY_TWO: HostileCase[] = [
   { label: 'scale of a group that does not exist', args: ['scale', '--desired-capacity', '2'], sandbox: tmpSandboxFile, mentions: ['Web-ASG', 'does not exist'] },
   { label: 'destroy of a stack name with bad characters', args: ['destroy', '--yes', '--stack', 'bad_name!'], sandbox: builtStack, mentions: ['--stack', 'bad_name!'] },
   { label: 'destroy without --yes and no terminal', args: ['destroy'], sandbox: builtStack, mentions: ['missing input', '--yes'] },
+  { label: 'load --minutes 0', args: ['load', '--minutes', '0'], sandbox: builtStack, mentions: ['--minutes', '0', 'from 1 to 60'] },
+  { label: 'load of a stack that does not exist', args: ['load'], sandbox: tmpSandboxFile, mentions: ['load', 'Web-ASG'] },
+  { label: 'iam-policy for a command that is none', args: ['iam-policy', '--commands', 'up,frobnicate'], sandbox: builtStack, mentions: ['--commands', 'frobnicate'] },
+  { label: 'status --watch --interval 0', args: ['status', '--watch', '--interval', '0'], sandbox: builtStack, mentions: ['--interval', '0'] },
 ];
 
 describe('the day-two commands with bad input', () => {
