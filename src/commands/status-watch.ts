@@ -22,7 +22,7 @@ function canRedraw(run: Run): boolean {
 }
 
 /** Watches until Ctrl-C (or `looks` looks, for a bounded run); returns the exit code (0). */
-export async function watchStatus(run: Run, config: StackConfig, account: string, o: { intervalSeconds: number; json: boolean }): Promise<number> {
+export async function watchStatus(run: Run, config: StackConfig, account: string | null, o: { intervalSeconds: number; json: boolean }): Promise<number> {
   const stop = new AbortController();
   const release = run.deps.onSigint?.(() => stop.abort()) ?? (() => undefined);
   const sleep = run.deps.sleep ?? realSleep;

@@ -90,7 +90,7 @@ export async function readStatus(
 
 /** Runs `status`; returns the exit code. */
 export async function statusCommand(globals: GlobalOptions, flags: Record<string, unknown>, deps: Deps): Promise<number> {
-  const [{ EXIT, wrapAwsError }, { mergeSources, validateConfig }, ctxMod, render, { endpointLabel }] = await Promise.all([
+  const [{ EXIT, wrapAwsError, CredentialsError }, { mergeSources, validateConfig }, ctxMod, render, { endpointLabel }] = await Promise.all([
     import('../errors.js'), import('../config/load.js'), import('./context.js'), import('../ui/render-status.js'), import('../steps/notifications.js'),
   ]);
   const input = mergeSources({ ...(globals.config ? { file: globals.config } : {}), env: deps.env, flags: { ...flags, ...(globals.stack ? { stack: globals.stack } : {}), ...(globals.region ? { region: globals.region } : {}) } });
@@ -98,7 +98,11 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
   // Status never asks anything.
   const run = await ctxMod.createRun(globals, deps, input.region as string | undefined, true);
   try {
-    const account = await ctxMod.callerAccount(run);
+    // Status reads only: an endpoint that cannot tell the account (an emulator without STS) still gets the status.
+    const account = await ctxMod.callerAccount(run).catch((err: unknown) => {
+      if (err instanceof CredentialsError) throw err;
+      return null;
+    });
     if (flags.watch) {
       const { watchStatus } = await import('./status-watch.js');
       return await watchStatus(run, config, account, { intervalSeconds: Number(flags.interval ?? 5), json: !!globals.json });

@@ -73,7 +73,7 @@ describe('destroy', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Stack Ghost has nothing to destroy');
     expect(r.writes).toEqual([]);
-    const j = await runWizard(file, ['destroy', '--json', '--stack', 'Ghost']);
+    const j = await runWizard(file, ['destroy', '--yes', '--json', '--stack', 'Ghost']);
     const doc = JSON.parse(j.stdout) as Doc;
     expect(doc).toMatchObject({ stack: 'Ghost', region: 'ap-northeast-2', account: '123456789012', exists: false, writes: 0, rows: [] });
   });
