@@ -11,7 +11,8 @@ say "installing httpd, PHP and the MariaDB client"
 dnf install -y httpd wget unzip php-fpm php-mysqli php-json php php-devel php-mbstring mariadb105
 
 # The page at /: which instance and Availability Zone answered, read through IMDSv2.
-cat > /var/www/html/index.php <<'PHP'
+install -d -m 0755 /usr/share/asg-wizard
+cat > /usr/share/asg-wizard/imds.php <<'PHP'
 <?php
 // IMDSv2: a session token first (PUT), then each value with it (GET). Instances launched from
 // this image require tokens (HttpTokens=required), so IMDSv1 would get 401.
@@ -32,6 +33,10 @@ function imds(string $path, string $token): string {
     $v = @file_get_contents("http://169.254.169.254/latest/meta-data/$path", false, $ctx);
     return $v === false ? 'unknown' : $v;
 }
+PHP
+cat > /var/www/html/index.php <<'PHP'
+<?php
+require '/usr/share/asg-wizard/imds.php';
 $token = imds_token();
 $id = htmlspecialchars(imds('instance-id', $token));
 $az = htmlspecialchars(imds('placement/availability-zone', $token));
@@ -44,11 +49,21 @@ header('Cache-Control: no-store');
 </body></html>
 PHP
 
-# /load?seconds=N keeps every vCPU busy for N seconds (1-3600), to see the group scale out.
+# /load?seconds=N keeps every vCPU busy for N seconds (1-3600), to see the group scale out. Only
+# for the caller with this stack's load token (asg-wizard load): the launch template's user data
+# writes it to /etc/asg-wizard/load-token at boot; without it /load refuses everyone.
 cat > /var/www/html/load.php <<'PHP'
 <?php
+require '/usr/share/asg-wizard/imds.php';
 header('Content-Type: text/plain');
 header('Cache-Control: no-store');
+$known = trim((string) @file_get_contents('/etc/asg-wizard/load-token'));
+$given = (string) ($_SERVER['HTTP_X_ASG_WIZARD_LOAD_TOKEN'] ?? '');
+if ($known === '' || !hash_equals($known, $given)) {
+    http_response_code(403);
+    echo "load is closed: only asg-wizard load, with this stack's token, may load this instance\n";
+    exit;
+}
 $raw = $_GET['seconds'] ?? '60';
 if (!preg_match('/^\d+$/', $raw) || (int) $raw < 1 || (int) $raw > 3600) {
     http_response_code(400);
@@ -56,10 +71,11 @@ if (!preg_match('/^\d+$/', $raw) || (int) $raw < 1 || (int) $raw > 3600) {
     exit;
 }
 $seconds = (int) $raw;
+$id = imds('instance-id', imds_token());
 // Busy loops in the background, one per vCPU: the answer comes at once, so the load
 // balancer's idle timeout never cuts the request, and the whole instance is loaded.
 shell_exec("for i in \$(seq \$(nproc)); do timeout $seconds sh -c 'while :; do :; done' >/dev/null 2>&1 & done");
-echo "burning CPU for $seconds s\n";
+echo "burning CPU for $seconds s on $id\n";
 PHP
 cat > /etc/httpd/conf.d/asg-wizard.conf <<'CONF'
 # /load?seconds=N runs load.php (the query string goes along).

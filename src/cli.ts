@@ -17,6 +17,10 @@ import { helpExamples, RUN_OPTIONS } from './commands/options.js';
 import { registerBake } from './commands/bake.js';
 import { registerStatus } from './commands/status.js';
 import { registerNotify } from './commands/notify.js';
+import { registerDestroy } from './commands/destroy.js';
+import { registerScale } from './commands/scale.js';
+import { registerLoad } from './commands/load.js';
+import { registerIamPolicy } from './commands/iam-policy.js';
 import { packageVersion } from './package-files.js';
 
 const version = packageVersion();
@@ -131,6 +135,10 @@ export function createProgram(deps: Deps): Command {
   registerStatus(program, deps, setExit);
   registerNotify(program, deps, setExit);
   registerBake(program, deps, setExit);
+  registerScale(program, deps, setExit);
+  registerLoad(program, deps, setExit);
+  registerDestroy(program, deps, setExit);
+  registerIamPolicy(program, deps, setExit);
 
   program.action(async () => {
     // `asg-wizard statu`: a mistyped command, not arguments for the menu.
@@ -236,8 +244,13 @@ interface Running { progress?: ProgressChannel; clients?: AwsClients; argv: stri
  * said, and how to finish or remove it. Every step is safe to run again, so the next run picks
  * up whatever the interrupted calls did or did not do.
  */
-function onInterrupt(signal: 'SIGINT' | 'SIGTERM', running: () => Running): void {
+function onInterrupt(signal: 'SIGINT' | 'SIGTERM', running: () => Running, takenOver: () => boolean = () => false): void {
   process.once(signal, () => {
+    // A command that stops cleanly on Ctrl-C (status --watch, load) took it over: it ends with 0.
+    if (takenOver()) {
+      onInterrupt(signal, running, takenOver);
+      return;
+    }
     const r = running();
     r.progress?.stop();
     const args = r.argv.slice(2);
@@ -257,6 +270,7 @@ function onInterrupt(signal: 'SIGINT' | 'SIGTERM', running: () => Running): void
 export async function main(argv: string[]): Promise<void> {
   const launcher = launcherOf(argv[1], process.env, process.cwd());
   const running: Running = { argv, launcher, hasDestroy: () => false };
+  const sigint = new Set<() => void>();
   const deps: Deps = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -266,12 +280,20 @@ export async function main(argv: string[]): Promise<void> {
     launcher,
     onProgress: (p) => (running.progress = p),
     onClients: (c) => (running.clients = c),
+    onSigint: (handler) => {
+      sigint.add(handler);
+      return () => sigint.delete(handler);
+    },
   };
   // Whether a `destroy` command exists to suggest, looked up only when a signal comes.
   running.hasDestroy = () => createProgram(deps).commands.some((c) => c.name() === 'destroy');
   surviveClosedStream(process.stdout);
   surviveClosedStream(process.stderr);
-  onInterrupt('SIGINT', () => running);
+  onInterrupt('SIGINT', () => running, () => {
+    if (!sigint.size) return false;
+    for (const h of [...sigint]) h();
+    return true;
+  });
   onInterrupt('SIGTERM', () => running);
   process.exitCode = await runCli(argv, deps);
 }

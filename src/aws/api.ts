@@ -14,6 +14,7 @@ import { IamApi } from './iam.js';
 import { StsApi } from './sts.js';
 import { AWS_PROPAGATION, type PropagationPolicy } from './consistency.js';
 import { AcmApi } from './acm.js';
+import { CloudWatchApi } from './cloudwatch.js';
 
 export class AwsApi {
   private readonly made = new Map<string, unknown>();
@@ -57,6 +58,9 @@ export class AwsApi {
   }
   get acm(): AcmApi {
     return this.once('acm', () => new AcmApi(this.clients.acm));
+  }
+  get cloudwatch(): CloudWatchApi {
+    return this.once('cloudwatch', () => new CloudWatchApi(this.clients.cloudwatch));
   }
   /** Mutating calls made so far in this run. */
   get writeCount(): number {

@@ -6,15 +6,18 @@
  */
 import {
   AttachLoadBalancerTargetGroupsCommand, CreateAutoScalingGroupCommand, CreateOrUpdateTagsCommand, DeleteAutoScalingGroupCommand,
+  DeletePolicyCommand, DeleteScheduledActionCommand, DeleteTagsCommand, PutScheduledUpdateGroupActionCommand,
+  paginateDescribeScheduledActions, waitUntilGroupNotExists,
   DeleteNotificationConfigurationCommand, DetachLoadBalancerTargetGroupsCommand, EnableMetricsCollectionCommand,
-  PutNotificationConfigurationCommand, PutScalingPolicyCommand, SetDesiredCapacityCommand, StartInstanceRefreshCommand,
+  PutNotificationConfigurationCommand, PutScalingPolicyCommand, StartInstanceRefreshCommand,
   UpdateAutoScalingGroupCommand, paginateDescribeAutoScalingGroups, paginateDescribeInstanceRefreshes,
-  paginateDescribeNotificationConfigurations, paginateDescribePolicies, paginateDescribeTags, DescribeScalingActivitiesCommand,
+  paginateDescribeNotificationConfigurations, paginateDescribePolicies, DescribeScalingActivitiesCommand,
   type AutoScalingClient, type AutoScalingGroup as SdkGroup, type Filter, type InstanceRefresh as SdkRefresh,
   type ScalingPolicy as SdkPolicy, type RefreshPreferences,
 } from '@aws-sdk/client-auto-scaling';
 import { awsCall } from '../errors.js';
 import type { TagMap } from './tags.js';
+import { runWaiter, type WaitOptions } from './waiter.js';
 
 export interface AsgInstance {
   id: string; az: string; lifecycle: string; health: string;
@@ -45,6 +48,14 @@ export interface GroupSettings {
 
 export interface ScalingPolicy {
   name: string; arn: string; type: string; metric?: string; resourceLabel?: string; targetValue?: number; disableScaleIn: boolean; enabled: boolean;
+  /** The CloudWatch alarms that trigger it (a target tracking policy's high and low alarms). */
+  alarms?: string[];
+}
+
+/** A scheduled action: sizes set at a time or on a cron recurrence (in its time zone, UTC by default). */
+export interface ScheduledAction {
+  name: string; arn: string; recurrence?: string; timeZone?: string; start?: Date; end?: Date;
+  min?: number; max?: number; desired?: number;
 }
 
 export interface NotificationConfiguration { groupName: string; topicArn: string; types: string[] }
@@ -96,6 +107,7 @@ function toPolicy(p: SdkPolicy): ScalingPolicy {
     ...(metric ? { metric } : {}), ...(tt?.TargetValue !== undefined ? { targetValue: tt.TargetValue } : {}),
     ...(tt?.PredefinedMetricSpecification?.ResourceLabel ? { resourceLabel: tt.PredefinedMetricSpecification.ResourceLabel } : {}),
     disableScaleIn: !!tt?.DisableScaleIn, enabled: p.Enabled !== false,
+    alarms: (p.Alarms ?? []).map((a) => a.AlarmName!).filter(Boolean),
   };
 }
 
@@ -202,10 +214,63 @@ export class AutoScalingApi {
     );
   }
 
-  async setDesiredCapacity(name: string, desired: number): Promise<void> {
-    await awsCall('SetDesiredCapacity', name, () =>
-      this.client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: desired, HonorCooldown: false })),
+  /** Waits until AWS no longer lists the group (a deletion ends once its instances have terminated). */
+  async waitUntilGone(name: string, wait: WaitOptions): Promise<void> {
+    await runWaiter(`Auto Scaling group ${name} to be deleted`, wait,
+      (w) => waitUntilGroupNotExists({ client: this.client, ...w }, { AutoScalingGroupNames: [name] }),
+      async () => {
+        const g = await this.findGroup(name);
+        return g ? `${g.status ?? 'still there'}, ${g.instances.length} instance(s) left` : 'gone';
+      });
+  }
+
+  /** Removes tags from the group (a tag not there is no error). */
+  async deleteTags(name: string, keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await awsCall('DeleteTags', name, () =>
+      this.client.send(new DeleteTagsCommand({ Tags: keys.map((Key) => ({ Key, ResourceId: name, ResourceType: 'auto-scaling-group' })) })),
     );
+  }
+
+  async deletePolicy(groupName: string, policyName: string): Promise<void> {
+    await awsCall('DeletePolicy', `${groupName}/${policyName}`, () =>
+      this.client.send(new DeletePolicyCommand({ AutoScalingGroupName: groupName, PolicyName: policyName })));
+  }
+
+  /** The group's scheduled actions, every page. */
+  async scheduledActions(groupName: string): Promise<ScheduledAction[]> {
+    const out: ScheduledAction[] = [];
+    await awsCall('DescribeScheduledActions', groupName, async () => {
+      for await (const page of paginateDescribeScheduledActions({ client: this.client }, { AutoScalingGroupName: groupName, MaxRecords: 100 })) {
+        for (const a of page.ScheduledUpdateGroupActions ?? []) {
+          out.push({
+            name: a.ScheduledActionName!, arn: a.ScheduledActionARN ?? '',
+            ...(a.Recurrence ? { recurrence: a.Recurrence } : {}), ...(a.TimeZone ? { timeZone: a.TimeZone } : {}),
+            ...(a.StartTime ? { start: a.StartTime } : {}), ...(a.EndTime ? { end: a.EndTime } : {}),
+            ...(a.MinSize !== undefined ? { min: a.MinSize } : {}), ...(a.MaxSize !== undefined ? { max: a.MaxSize } : {}),
+            ...(a.DesiredCapacity !== undefined ? { desired: a.DesiredCapacity } : {}),
+          });
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Creates or replaces a scheduled action (by name). */
+  async putScheduledAction(groupName: string, a: Omit<ScheduledAction, 'arn'>): Promise<void> {
+    await awsCall('PutScheduledUpdateGroupAction', `${groupName}/${a.name}`, () =>
+      this.client.send(new PutScheduledUpdateGroupActionCommand({
+        AutoScalingGroupName: groupName, ScheduledActionName: a.name,
+        ...(a.recurrence ? { Recurrence: a.recurrence } : {}), ...(a.timeZone ? { TimeZone: a.timeZone } : {}),
+        ...(a.start ? { StartTime: a.start } : {}), ...(a.end ? { EndTime: a.end } : {}),
+        ...(a.min !== undefined ? { MinSize: a.min } : {}), ...(a.max !== undefined ? { MaxSize: a.max } : {}),
+        ...(a.desired !== undefined ? { DesiredCapacity: a.desired } : {}),
+      })));
+  }
+
+  async deleteScheduledAction(groupName: string, name: string): Promise<void> {
+    await awsCall('DeleteScheduledAction', `${groupName}/${name}`, () =>
+      this.client.send(new DeleteScheduledActionCommand({ AutoScalingGroupName: groupName, ScheduledActionName: name })));
   }
 
   async policies(groupName: string): Promise<ScalingPolicy[]> {
@@ -307,17 +372,6 @@ export class AutoScalingApi {
       const input = { AutoScalingGroupName: groupName, MaxRecords: 100, ...(id ? { InstanceRefreshIds: [id] } : {}) };
       for await (const page of paginateDescribeInstanceRefreshes({ client: this.client }, input)) {
         out.push(...(page.InstanceRefreshes ?? []).map(toRefresh));
-      }
-    });
-    return out;
-  }
-
-  /** Tags of groups matching the filters (`auto-scaling-group`, `key`, `value`, `propagate-at-launch`). */
-  async tags(filters: Filter[]): Promise<(GroupTag & { groupName: string })[]> {
-    const out: (GroupTag & { groupName: string })[] = [];
-    await awsCall('DescribeTags', undefined, async () => {
-      for await (const page of paginateDescribeTags({ client: this.client }, { Filters: filters, MaxRecords: 100 })) {
-        for (const t of page.Tags ?? []) out.push({ groupName: t.ResourceId!, Key: t.Key!, Value: t.Value ?? '', PropagateAtLaunch: !!t.PropagateAtLaunch });
       }
     });
     return out;

@@ -12,6 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Pluggable } from '@smithy/types';
 import type { Sandbox } from '../sandbox/index.js';
 import { isMutating } from '../contract/aws-calls.js';
@@ -79,6 +80,10 @@ export class AwsClients {
 
   get acm(): ACMClient {
     return this.get('acm', (c) => new ACMClient(c));
+  }
+
+  get cloudwatch(): CloudWatchClient {
+    return this.get('cloudwatch', (c) => new CloudWatchClient(c));
   }
 
   /** Closes the clients' sockets (a CLI run ends sooner). */

@@ -5,10 +5,10 @@
  * snapshot.
  */
 import {
-  CreateImageCommand, DeregisterImageCommand, DescribeImagesCommand, DescribeInstanceStatusCommand,
+  CreateImageCommand, DeleteSnapshotCommand, DeregisterImageCommand, paginateDescribeSnapshots, DescribeImagesCommand,
   DescribeInstancesCommand, GetConsoleOutputCommand, RunInstancesCommand, TerminateInstancesCommand,
   paginateDescribeImages, paginateDescribeInstanceTypeOfferings, paginateDescribeInstanceTypes, paginateDescribeInstances,
-  waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceStatusOk, waitUntilInstanceTerminated,
+  waitUntilImageAvailable, waitUntilInstanceRunning, waitUntilInstanceTerminated,
   type DescribeInstancesCommandOutput, type EC2Client, type Filter, type Image as SdkImage, type Instance as SdkInstance, type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { awsCall, isAwsError, undefinedIfNotFound } from '../errors.js';
@@ -48,7 +48,8 @@ export interface Image {
   tags: TagMap;
 }
 
-export interface InstanceStatus { id: string; state: string; instanceStatus: string; systemStatus: string }
+/** An EBS snapshot (the image's root volume copy). */
+export interface Snapshot { id: string; state: string; description: string; tags: TagMap }
 
 export interface InstanceTypeInfo {
   instanceType: string;
@@ -155,17 +156,6 @@ export class Ec2ComputeApi {
     });
   }
 
-  /** Status checks of running instances (others are absent from the answer). */
-  async instanceStatus(ids: string[]): Promise<InstanceStatus[]> {
-    const out = await awsCall('DescribeInstanceStatus', ids.join(','), () =>
-      this.client.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true })),
-    );
-    return (out.InstanceStatuses ?? []).map((s) => ({
-      id: s.InstanceId!, state: s.InstanceState?.Name ?? 'unknown',
-      instanceStatus: s.InstanceStatus?.Status ?? 'unknown', systemStatus: s.SystemStatus?.Status ?? 'unknown',
-    }));
-  }
-
   /**
    * The instance's console output, decoded. `latest` asks for the live serial console, which only
    * Nitro types give; without it EC2 posts a buffered copy shortly after state changes only.
@@ -219,13 +209,6 @@ export class Ec2ComputeApi {
       }, () => this.describeStates(ids));
     }
     return described(out);
-  }
-
-  /** Both status checks `ok` (AWS: 2–4 minutes after running). */
-  async waitUntilStatusOk(ids: string[], wait: WaitOptions): Promise<void> {
-    await runWaiter(`instance ${ids.join(', ')} to pass its status checks`, wait,
-      (w) => waitUntilInstanceStatusOk({ client: this.client, ...w }, { InstanceIds: ids }),
-      async () => (await this.instanceStatus(ids)).map((s) => `${s.id} ${s.state}, instance check ${s.instanceStatus}, system check ${s.systemStatus}`).join('; ') || 'no status yet');
   }
 
   async waitUntilTerminated(ids: string[], wait: WaitOptions): Promise<void> {
@@ -284,6 +267,22 @@ export class Ec2ComputeApi {
   /** Deregisters the image and, when asked, deletes its snapshots in the same call. */
   async deregisterImage(id: string, deleteSnapshots = true): Promise<void> {
     await awsCall('DeregisterImage', id, () => this.client.send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: deleteSnapshots })));
+  }
+
+  /** This account's snapshots matching the filters, every page. */
+  async findSnapshots(filters: Filter[]): Promise<Snapshot[]> {
+    const out: Snapshot[] = [];
+    await awsCall('DescribeSnapshots', undefined, async () => {
+      for await (const page of paginateDescribeSnapshots({ client: this.client }, { OwnerIds: ['self'], Filters: filters })) {
+        for (const s of page.Snapshots ?? []) out.push({ id: s.SnapshotId!, state: s.State ?? 'unknown', description: s.Description ?? '', tags: tagMap(s.Tags) });
+      }
+    });
+    return out;
+  }
+
+  /** Deletes a snapshot (refused while a registered image uses it: `InvalidSnapshot.InUse`). */
+  async deleteSnapshot(id: string): Promise<void> {
+    await awsCall('DeleteSnapshot', id, () => this.client.send(new DeleteSnapshotCommand({ SnapshotId: id })));
   }
 
   /** What EC2 says about the types (architectures, hypervisor). */

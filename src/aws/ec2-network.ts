@@ -12,6 +12,8 @@ import {
   ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, RevokeSecurityGroupIngressCommand, paginateDescribeInternetGateways,
   paginateDescribeNatGateways, paginateDescribeRouteTables, paginateDescribeSecurityGroups, paginateDescribeSubnets,
   paginateDescribeVpcs, waitUntilNatGatewayAvailable, type EC2Client, type Filter, type IpPermission, type SecurityGroup as SdkGroup,
+  DescribeAddressesCommand, DeleteNatGatewayCommand, DeleteInternetGatewayCommand, DeleteRouteTableCommand, DeleteSubnetCommand,
+  DeleteVpcCommand, DetachInternetGatewayCommand, DisassociateRouteTableCommand, ReleaseAddressCommand, waitUntilNatGatewayDeleted,
 } from '@aws-sdk/client-ec2';
 import { awsCall } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
@@ -22,9 +24,15 @@ export type SdkTags = { Key: string; Value: string }[];
 
 export interface Vpc { id: string; cidr: string; isDefault: boolean; name?: string; tags: TagMap }
 export interface Subnet { id: string; vpcId: string; az: string; cidr: string; name?: string; mapPublicIp: boolean; public: boolean; tags: TagMap }
-export interface RouteTable { id: string; vpcId: string; main: boolean; subnetIds: string[]; igwRoute?: string; natRoute?: string; tags: TagMap }
+export interface RouteTable {
+  id: string; vpcId: string; main: boolean; subnetIds: string[]; igwRoute?: string; natRoute?: string; tags: TagMap;
+  /** The explicit subnet associations, by association id (a table is deleted only once they are gone). */
+  associations?: { id: string; subnetId: string }[];
+}
 export interface InternetGateway { id: string; vpcIds: string[]; tags: TagMap }
-export interface NatGateway { id: string; subnetId: string; state: string; tags: TagMap }
+export interface NatGateway { id: string; subnetId: string; state: string; tags: TagMap; vpcId?: string; allocationIds?: string[] }
+/** An Elastic IP address (`AllocateAddress`), with what it is associated to. */
+export interface Address { allocationId: string; publicIp: string; associationId?: string; networkInterfaceId?: string; tags: TagMap }
 export interface IngressRule { protocol: string; fromPort?: number; toPort?: number; cidr?: string; sourceGroupId?: string; description?: string }
 export interface SecurityGroup { id: string; name: string; description: string; vpcId: string; ingress: IngressRule[]; tags: TagMap }
 
@@ -116,6 +124,7 @@ export class Ec2NetworkApi {
           out.push({
             id: t.RouteTableId!, vpcId, main: !!t.Associations?.some((a) => a.Main),
             subnetIds: (t.Associations ?? []).filter((a) => a.SubnetId).map((a) => a.SubnetId!),
+            associations: (t.Associations ?? []).filter((a) => a.SubnetId && a.RouteTableAssociationId).map((a) => ({ id: a.RouteTableAssociationId!, subnetId: a.SubnetId! })),
             ...(igw ? { igwRoute: igw.GatewayId! } : {}), ...(nat ? { natRoute: nat.NatGatewayId! } : {}),
             tags: tagMap(t.Tags),
           });
@@ -164,17 +173,34 @@ export class Ec2NetworkApi {
     return out;
   }
 
+  /** The VPC's NAT gateways that are (or are becoming) available. */
   async natGateways(vpcId: string): Promise<NatGateway[]> {
+    return (await this.findNatGateways([{ Name: 'vpc-id', Values: [vpcId] }])).filter((n) => !['deleted', 'deleting', 'failed'].includes(n.state));
+  }
+
+  /** NAT gateways matching the filters, in every state AWS still lists (a deleted one for an hour). */
+  async findNatGateways(filters: Filter[]): Promise<NatGateway[]> {
     const out: NatGateway[] = [];
-    await awsCall('DescribeNatGateways', vpcId, async () => {
-      for await (const page of paginateDescribeNatGateways({ client: this.client }, { Filter: [{ Name: 'vpc-id', Values: [vpcId] }] })) {
+    await awsCall('DescribeNatGateways', undefined, async () => {
+      for await (const page of paginateDescribeNatGateways({ client: this.client }, { Filter: filters })) {
         for (const n of page.NatGateways ?? []) {
-          if (n.State === 'deleted' || n.State === 'deleting' || n.State === 'failed') continue;
-          out.push({ id: n.NatGatewayId!, subnetId: n.SubnetId!, state: n.State!, tags: tagMap(n.Tags) });
+          out.push({
+            id: n.NatGatewayId!, subnetId: n.SubnetId!, state: n.State!, tags: tagMap(n.Tags), ...(n.VpcId ? { vpcId: n.VpcId } : {}),
+            allocationIds: (n.NatGatewayAddresses ?? []).map((a) => a.AllocationId).filter((a): a is string => !!a),
+          });
         }
       }
     });
     return out;
+  }
+
+  /** Elastic IP addresses matching the filters (DescribeAddresses does not page). */
+  async addresses(filters: Filter[]): Promise<Address[]> {
+    const out = await awsCall('DescribeAddresses', undefined, () => this.client.send(new DescribeAddressesCommand({ Filters: filters })));
+    return (out.Addresses ?? []).map((a) => ({
+      allocationId: a.AllocationId!, publicIp: a.PublicIp ?? '', tags: tagMap(a.Tags),
+      ...(a.AssociationId ? { associationId: a.AssociationId } : {}), ...(a.NetworkInterfaceId ? { networkInterfaceId: a.NetworkInterfaceId } : {}),
+    }));
   }
 
   async createVpc(cidr: string, tags: SdkTags): Promise<string> {
@@ -315,6 +341,42 @@ export class Ec2NetworkApi {
 
   async deleteSecurityGroup(groupId: string): Promise<void> {
     await this.changingGroups(() => awsCall('DeleteSecurityGroup', groupId, () => this.client.send(new DeleteSecurityGroupCommand({ GroupId: groupId }))));
+  }
+
+  /** Deletes the NAT gateway and waits until AWS says `deleted` (its address and interface are free only then). */
+  async deleteNatGateway(id: string, wait: WaitOptions): Promise<void> {
+    await awsCall('DeleteNatGateway', id, () => this.client.send(new DeleteNatGatewayCommand({ NatGatewayId: id })));
+    await runWaiter(`NAT gateway ${id} to be deleted`, wait,
+      (w) => waitUntilNatGatewayDeleted({ client: this.client, ...w }, { NatGatewayIds: [id] }),
+      async () => (await this.findNatGateways([{ Name: 'nat-gateway-id', Values: [id] }]))[0]?.state ?? 'not found');
+  }
+
+  async releaseAddress(allocationId: string): Promise<void> {
+    await awsCall('ReleaseAddress', allocationId, () => this.client.send(new ReleaseAddressCommand({ AllocationId: allocationId })));
+  }
+
+  async disassociateRouteTable(associationId: string): Promise<void> {
+    await awsCall('DisassociateRouteTable', associationId, () => this.client.send(new DisassociateRouteTableCommand({ AssociationId: associationId })));
+  }
+
+  async deleteRouteTable(id: string): Promise<void> {
+    await awsCall('DeleteRouteTable', id, () => this.client.send(new DeleteRouteTableCommand({ RouteTableId: id })));
+  }
+
+  async detachInternetGateway(igwId: string, vpcId: string): Promise<void> {
+    await awsCall('DetachInternetGateway', igwId, () => this.client.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })));
+  }
+
+  async deleteInternetGateway(igwId: string): Promise<void> {
+    await awsCall('DeleteInternetGateway', igwId, () => this.client.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igwId })));
+  }
+
+  async deleteSubnet(id: string): Promise<void> {
+    await awsCall('DeleteSubnet', id, () => this.client.send(new DeleteSubnetCommand({ SubnetId: id })));
+  }
+
+  async deleteVpc(id: string): Promise<void> {
+    await awsCall('DeleteVpc', id, () => this.client.send(new DeleteVpcCommand({ VpcId: id })));
   }
 
   /** Tags an existing resource (only for adoption, which the user agreed to); it may have been made a moment ago. */

@@ -7,13 +7,15 @@
 import { createHash } from 'node:crypto';
 import {
   CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, CreateTagsCommand, DeleteLaunchTemplateCommand,
-  DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, ModifyLaunchTemplateCommand,
+  DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, ModifyLaunchTemplateCommand, paginateDescribeLaunchTemplates,
+  type Filter,
   type EC2Client, type LaunchTemplate as SdkTemplate, type LaunchTemplateVersion as SdkVersion, type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
 import { awsCall, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
 import type { SdkTags } from './ec2-network.js';
 import { AWS_PROPAGATION, NOT_YET, untilVisible, type PropagationPolicy } from './consistency.js';
+import { parseLoadToken } from '../contract/web-server.js';
 
 export interface LaunchTemplate { id: string; name: string; defaultVersion: number; latestVersion: number; tags: TagMap }
 
@@ -28,6 +30,8 @@ export interface LaunchTemplateVersion {
   instanceProfile?: string;
   httpTokens?: string;
   httpEndpoint?: string;
+  /** Whether its user data writes the stack's load token (the token itself is never read into a version). */
+  hasLoadToken: boolean;
 }
 
 /** What a version should hold. */
@@ -39,6 +43,8 @@ export interface LaunchTemplateSpec {
   /** Tags the instances and their volumes get at launch (Name and the stack tag). */
   instanceTags: SdkTags;
   description?: string;
+  /** Plain text; base64-encoded here, as EC2 wants it. */
+  userData?: string;
 }
 
 function toTemplate(t: SdkTemplate): LaunchTemplate {
@@ -61,7 +67,12 @@ function toVersion(v: SdkVersion): LaunchTemplateVersion {
     ...(profile ? { instanceProfile: profile } : {}),
     ...(d.MetadataOptions?.HttpTokens ? { httpTokens: d.MetadataOptions.HttpTokens } : {}),
     ...(d.MetadataOptions?.HttpEndpoint ? { httpEndpoint: d.MetadataOptions.HttpEndpoint } : {}),
+    hasLoadToken: parseLoadToken(decodeUserData(d.UserData)) !== undefined,
   };
+}
+
+function decodeUserData(b64: string | undefined): string {
+  return b64 ? Buffer.from(b64, 'base64').toString('utf8') : '';
 }
 
 /** The version data for `spec`: IMDSv2 required, Name tags on instances and volumes. */
@@ -72,6 +83,7 @@ export function launchTemplateData(spec: LaunchTemplateSpec): RequestLaunchTempl
     SecurityGroupIds: spec.securityGroupIds,
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
     ...(spec.instanceProfileArn ? { IamInstanceProfile: { Arn: spec.instanceProfileArn } } : {}),
+    ...(spec.userData !== undefined ? { UserData: Buffer.from(spec.userData, 'utf8').toString('base64') } : {}),
     TagSpecifications: [
       { ResourceType: 'instance', Tags: spec.instanceTags },
       { ResourceType: 'volume', Tags: spec.instanceTags },
@@ -103,6 +115,15 @@ export class LaunchTemplatesApi {
     });
   }
 
+  /** Templates matching the filters (`tag:asg-wizard:stack`), every page. */
+  async findByFilters(filters: Filter[]): Promise<LaunchTemplate[]> {
+    const out: LaunchTemplate[] = [];
+    await awsCall('DescribeLaunchTemplates', undefined, async () => {
+      for await (const page of paginateDescribeLaunchTemplates({ client: this.client }, { Filters: filters })) out.push(...(page.LaunchTemplates ?? []).map(toTemplate));
+    });
+    return out;
+  }
+
   /** One version: a number (made a moment ago, maybe: not yet visible is retried), `$Default` or `$Latest`. */
   async version(templateId: string, version: string | number = '$Default'): Promise<LaunchTemplateVersion | undefined> {
     const res = await awsCall('DescribeLaunchTemplateVersions', `${templateId}:${version}`, () => untilVisible(this.propagation, [NOT_YET.launchTemplateVersion], () =>
@@ -120,6 +141,13 @@ export class LaunchTemplatesApi {
     const res = await awsCall('DescribeLaunchTemplateVersions', `${templateId}:${wanted.join(',')}`, () => untilVisible(this.propagation, [NOT_YET.launchTemplateVersion], () =>
       this.client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: wanted }))));
     return new Map((res.LaunchTemplateVersions ?? []).map((v) => [v.VersionNumber!, toVersion(v)]));
+  }
+
+  /** A version's user data, decoded (empty when it has none). */
+  async userData(templateId: string, version: string | number = '$Default'): Promise<string> {
+    const res = await awsCall('DescribeLaunchTemplateVersions', `${templateId}:${version}`, () => untilVisible(this.propagation, [NOT_YET.launchTemplateVersion], () =>
+      this.client.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [String(version)] }))));
+    return decodeUserData(res.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.UserData);
   }
 
   /** Creates the template (version 1, the default), tagged in the call. */

@@ -6,7 +6,7 @@
 import {
   CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand,
   ListTagsForResourceCommand, SubscribeCommand, TagResourceCommand, UnsubscribeCommand, paginateListSubscriptionsByTopic,
-  paginateListTopics, type SNSClient,
+  type SNSClient,
 } from '@aws-sdk/client-sns';
 import { awsCall, isAwsError, undefinedIfNotFound } from '../errors.js';
 import { tagMap, type TagMap } from './tags.js';
@@ -62,20 +62,6 @@ export class SnsApi {
   async createTopic(name: string, tags: SdkTags): Promise<string> {
     const res = await awsCall('CreateTopic', name, () => this.client.send(new CreateTopicCommand({ Name: name, Tags: tags })));
     return res.TopicArn!;
-  }
-
-  /** The topic of that name in this account and region, or undefined (ListTopics pages by 100). */
-  async findTopicByName(name: string): Promise<Topic | undefined> {
-    let arn: string | undefined;
-    await awsCall('ListTopics', name, async () => {
-      for await (const page of paginateListTopics({ client: this.client }, {})) {
-        arn = (page.Topics ?? []).map((t) => t.TopicArn!).find((a) => topicNameOf(a) === name);
-        if (arn) break;
-      }
-    });
-    if (!arn) return undefined;
-    const topic = await this.getTopic(arn);
-    return topic && { ...topic, tags: await this.topicTags(arn) };
   }
 
   /**

@@ -8,16 +8,16 @@ import type { Sandbox } from '../sandbox/index.js';
 export interface HttpAnswer { status: number; body: string }
 
 export interface WebApi {
-  /** GET `url`; status 0 when nothing answered (refused, timed out). */
-  get(url: string, timeoutMs?: number): Promise<HttpAnswer>;
+  /** GET `url` (with `headers`); status 0 when nothing answered (refused, timed out). */
+  get(url: string, timeoutMs?: number, headers?: Record<string, string>): Promise<HttpAnswer>;
   /** The caller's public IPv4 address as the internet sees it. */
   publicIp(): Promise<string>;
 }
 
 export const realWeb: WebApi = {
-  async get(url, timeoutMs = 5000) {
+  async get(url, timeoutMs = 5000, headers = {}) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', headers });
       return { status: res.status, body: await res.text() };
     } catch (err) {
       return { status: 0, body: (err as Error).message };
@@ -35,9 +35,9 @@ export const realWeb: WebApi = {
 /** The same interface, answered by the sandbox. */
 export function sandboxWeb(sandbox: Sandbox): WebApi {
   return {
-    async get(url) {
+    async get(url, _timeoutMs, headers = {}) {
       // A GET changes the account (the round-robin position, a CPU burn): one transaction.
-      const r = await sandbox.httpGet(url);
+      const r = await sandbox.httpGet(url, headers);
       return { status: r.status, body: r.body };
     },
     async publicIp() {

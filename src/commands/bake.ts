@@ -90,7 +90,7 @@ export async function bakeCommand(globals: GlobalOptions, flags: BakeOptions, de
     const rollOut = { command: run.cli('up', argsOf(input), { stack: config.stack, applies: true }), does: `builds or updates the stack with "${config.image.name}"` };
     const report = (image: { imageId?: unknown; imageName?: string } | undefined) => {
       const writes = run.clients.writes.length;
-      run.host.result({ kind: 'image', imageId: typeof image?.imageId === 'string' ? image.imageId : null, imageName: image?.imageName ?? null, writes });
+      run.host.result({ kind: 'image', header, imageId: typeof image?.imageId === 'string' ? image.imageId : null, imageName: image?.imageName ?? null, writes });
       return writes;
     };
     if (!render.hasChanges(rows)) {

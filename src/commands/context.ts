@@ -41,6 +41,27 @@ export interface Deps {
   onProgress?: (progress: ProgressChannel) => void;
   /** Waiter bounds in seconds for every wait (tests shorten them); else each wait's own (engine/waits.ts). */
   waits?: WaitOverride;
+  /**
+   * Lets a command take Ctrl-C over (`status --watch` and `load` stop cleanly with exit 0 instead
+   * of 130); returns the release. Absent: Ctrl-C interrupts as usual.
+   */
+  onSigint?: (handler: () => void) => () => void;
+  /** Waits `ms` between looks (tests move the sandbox clock instead); resolves early when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** A real wait of `ms`, cut short when `signal` aborts. */
+export function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The global options (commander's parsed values). */

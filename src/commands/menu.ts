@@ -16,6 +16,8 @@ export async function chooseCommand(opts: GlobalOptions, deps: Deps): Promise<st
       { name: 'See the stack as it is', value: 'status', description: 'asg-wizard status' },
       { name: 'Wire Auto Scaling notifications to SNS', value: 'notify', description: 'asg-wizard notify' },
       { name: 'Bake a new image', value: 'bake', description: 'asg-wizard bake: asks for the new image\'s name' },
+      { name: 'Scale the group (sizes, stop, start, schedules)', value: 'scale', description: 'asg-wizard scale' },
+      { name: 'Destroy the stack', value: 'destroy', description: 'asg-wizard destroy: asks you to type the stack name' },
     ],
   });
   host.progress.stop();

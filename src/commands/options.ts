@@ -9,7 +9,7 @@ import { flagGroup, GROUP_HEADINGS, PARAM_FLAGS, type FlagGroup, type FlagSpec }
 /** The heading of the options that change how a command runs, not what it builds. */
 export const RUN_OPTIONS = 'Run options:';
 
-function parseInt10(value: string): number {
+export function parseInt10(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
   return Number(value);
 }

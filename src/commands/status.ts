@@ -11,13 +11,22 @@ import type { AwsApi } from '../aws/api.js';
 import type { StackConfig } from '../config/schema.js';
 import type { StackStatus, StatusSubscription } from '../ui/render-status.js';
 import type { Deps, GlobalOptions } from './context.js';
+import { InvalidArgumentError } from 'commander';
 import { addParamOptions, helpExamples } from './options.js';
 import { STATUS_KEYS } from '../config/flags.js';
+
+function parseInterval(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < 1 || n > 3600) throw new InvalidArgumentError('must be a number of seconds from 1 to 3600.');
+  return n;
+}
 
 const EXAMPLES = helpExamples([
   ['the Web stack: URL, targets per AZ, group, policy, notifications', 'asg-wizard status'],
   ['the same as one JSON document (keys: see README)', 'asg-wizard status --json'],
   ['another stack (its resources are named from it)', 'asg-wizard status --stack Shop'],
+  ['redrawn every 5 s until Ctrl-C (targets, instances, last activities)', 'asg-wizard status --watch'],
+  ['one JSON document per look, one per line (for a log or jq)', 'asg-wizard status --watch --json'],
 ]);
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
@@ -82,7 +91,7 @@ export async function readStatus(
 
 /** Runs `status`; returns the exit code. */
 export async function statusCommand(globals: GlobalOptions, flags: Record<string, unknown>, deps: Deps): Promise<number> {
-  const [{ EXIT, wrapAwsError }, { mergeSources, validateConfig }, ctxMod, render, { endpointLabel }] = await Promise.all([
+  const [{ EXIT, wrapAwsError, CredentialsError }, { mergeSources, validateConfig }, ctxMod, render, { endpointLabel }] = await Promise.all([
     import('../errors.js'), import('../config/load.js'), import('./context.js'), import('../ui/render-status.js'), import('../steps/notifications.js'),
   ]);
   const input = mergeSources({ ...(globals.config ? { file: globals.config } : {}), env: deps.env, flags: { ...flags, ...(globals.stack ? { stack: globals.stack } : {}), ...(globals.region ? { region: globals.region } : {}) } });
@@ -90,13 +99,23 @@ export async function statusCommand(globals: GlobalOptions, flags: Record<string
   // Status never asks anything.
   const run = await ctxMod.createRun(globals, deps, input.region as string | undefined, true);
   try {
+    // Status reads only: an endpoint that cannot tell the account (an emulator without STS) still gets the status.
+    const account = await ctxMod.callerAccount(run).catch((err: unknown) => {
+      if (err instanceof CredentialsError) throw err;
+      return null;
+    });
+    if (flags.watch) {
+      const { watchStatus } = await import('./status-watch.js');
+      return await watchStatus(run, config, account, { intervalSeconds: Number(flags.interval ?? 5), json: !!globals.json });
+    }
     let status: StackStatus;
     try {
       status = await readStatus(run.aws, config, run.region, endpointLabel);
     } catch (err) {
       throw wrapAwsError(err, 'status', 'read');
     }
-    run.host.result({ kind: 'status', status, names: { alb: config.alb.name, asg: config.asg.name, targetGroup: config.alb.targetGroupName, launchTemplate: config.launchTemplate.name } });
+    // The envelope every command's --json shares (status only reads: writes is 0).
+    run.host.result({ kind: 'status', status, account, writes: run.clients.writes.length, names: { alb: config.alb.name, asg: config.asg.name, targetGroup: config.alb.targetGroupName, launchTemplate: config.launchTemplate.name } });
     const [{ argsOf }] = await Promise.all([import('../config/args.js')]);
     if (!status.exists) {
       run.host.note({ kind: 'next', commands: [{ command: run.cli('up', argsOf(input), { stack: config.stack, applies: true }), does: `builds stack ${config.stack}` }] });
@@ -116,6 +135,8 @@ export function registerStatus(program: Command, deps: Deps, setExit: (code: num
   // Status reads the stack by its names: only the options that name its resources.
   addParamOptions(program.command('status'), { keys: STATUS_KEYS })
     .description('the stack as it is: URL, target health per instance and AZ, group sizes and activities, policy, notifications, image, template version (reads only)')
+    .option('--watch', 'read it again every few seconds until Ctrl-C: drawn in place on a terminal, one snapshot per look elsewhere (JSON lines with --json)')
+    .option('--interval <seconds>', 'seconds between looks with --watch (default 5)', parseInterval)
     .addHelpText('after', EXAMPLES)
     .action(async (_opts, cmd: Command) => {
       const all = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;

@@ -132,7 +132,7 @@ export async function upCommand(globals: GlobalOptions, flags: UpOptions, deps: 
     run.progress.stop();
     const rows = allRows(plan);
     if (dryRun) {
-      run.host.result({ kind: 'plan', title: 'Plan', header, rows });
+      run.host.result({ kind: 'plan', title: 'Plan', header, rows, writes: run.clients.writes.length });
       if (typeof flags.out === 'string') {
         writePlanFile(flags.out, savePlan({ tool: packageVersion(), stack: config.stack, region: run.region, account, input, plan, order: ALL_STEPS.map((x) => x.id), secrets: secretsOf(input) }));
         const next = run.cli('up', ['--plan', flags.out], { applies: true, omit: ['stack'] });

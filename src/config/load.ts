@@ -150,8 +150,10 @@ export function validateConfig(input: PartialInput): StackConfig {
   const result = StackInput.safeParse(input);
   if (!result.success) throw new UsageError(`invalid input: ${formatIssues(result.error, input)}`);
   const config = withDefaultNames(result.data);
-  // Only an asked-for desired capacity is pushed onto an existing group: one the scaling policy moved stays.
+  // Only asked-for sizes are pushed onto an existing group (and recorded): the stack's own, or one the policy moved, stay.
   if (getPath(input, 'asg.desiredCapacity') !== undefined) config.asg.desiredCapacityGiven = true;
+  if (getPath(input, 'asg.minSize') !== undefined) config.asg.minSizeGiven = true;
+  if (getPath(input, 'asg.maxSize') !== undefined) config.asg.maxSizeGiven = true;
   return config;
 }
 

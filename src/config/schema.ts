@@ -162,8 +162,11 @@ export type StackConfig = Parsed & {
   instances: Required<Pick<Parsed['instances'], 'securityGroupName'>> & Parsed['instances'];
   image: Required<Pick<Parsed['image'], 'name'>> & Parsed['image'];
   launchTemplate: { name: string };
-  /** `desiredCapacityGiven`: the desired capacity came from a flag, the file or an answer (not the default), so `up` may set it on an existing group. */
-  asg: Required<Pick<Parsed['asg'], 'name' | 'instanceName' | 'desiredCapacity'>> & Parsed['asg'] & { desiredCapacityGiven?: boolean };
+  /**
+   * `…Given`: the size came from a flag, the file or an answer (not the default), so `up` sets it
+   * on an existing group and records it as the stack's (steps/group-sizes.ts).
+   */
+  asg: Required<Pick<Parsed['asg'], 'name' | 'instanceName' | 'desiredCapacity'>> & Parsed['asg'] & { desiredCapacityGiven?: boolean; minSizeGiven?: boolean; maxSizeGiven?: boolean };
   notifications: Required<Pick<Parsed['notifications'], 'topicName'>> & Parsed['notifications'];
 };
 

@@ -1,10 +1,13 @@
 /**
  * What the lab's web server answers: the page at `/` naming the instance and Availability Zone
  * that served it, and `/load?seconds=N`, which keeps the instance's CPUs busy for N seconds so
- * the group scales out. The server itself is PHP in `assets/user-data.sh` (the one place it
- * lives); the product reads its page (verify) and the sandbox serves the same answers, both
- * from the definitions here. A test holds the shipped script to them.
+ * the group scales out — for a caller with the stack's load token only (`LOAD_TOKEN`): anyone on
+ * the internet could otherwise hold the group at its maximum, and the bill with it. The server
+ * itself is PHP in `assets/user-data.sh` (the one place it lives); the product reads its page
+ * (verify) and loads it (`load`), the sandbox serves the same answers, all from the definitions
+ * here. A test holds the shipped script to them.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The page's labels, each followed by a space and its value (`Instance: i-…`). */
 export const PAGE_LABELS = { instanceId: 'Instance:', az: 'Availability Zone:' } as const;
@@ -55,9 +58,62 @@ export const LOAD_ENDPOINT = { path: '/load', param: 'seconds', defaultSeconds: 
 /** The answer to a `seconds` out of bounds or not a whole number (HTTP 400). */
 export const LOAD_REFUSAL = `${LOAD_ENDPOINT.param} must be a whole number from ${LOAD_ENDPOINT.minSeconds} to ${LOAD_ENDPOINT.maxSeconds}\n`;
 
-/** The answer to an accepted load request (HTTP 200; the load runs on in the background). */
-export function loadAccepted(seconds: number): string {
-  return `burning CPU for ${seconds} s\n`;
+/** The answer to an accepted load request (HTTP 200; the load runs on in the background), naming the instance loaded. */
+export function loadAccepted(seconds: number, instanceId: string): string {
+  return `burning CPU for ${seconds} s on ${instanceId}\n`;
+}
+
+/** The instance an accepted load request loaded, read from its answer. */
+export function parseLoadAccepted(body: string): { seconds: number; instanceId: string } | undefined {
+  const m = /^burning CPU for (\d+) s on (\S+)$/m.exec(body);
+  return m ? { seconds: Number(m[1]), instanceId: m[2]! } : undefined;
+}
+
+/**
+ * The stack's load token: a random secret the launch template's user data writes on each
+ * instance at boot (`file`), and which `/load` asks for in a request header (`header`; PHP reads
+ * it as `phpKey`). A header, not the query string: load balancer access logs record query strings.
+ */
+export const LOAD_TOKEN = {
+  header: 'X-Asg-Wizard-Load-Token',
+  phpKey: 'HTTP_X_ASG_WIZARD_LOAD_TOKEN',
+  file: '/etc/asg-wizard/load-token',
+} as const;
+
+/** The answer to a load request without the right token (HTTP 403). */
+export const LOAD_CLOSED = "load is closed: only asg-wizard load, with this stack's token, may load this instance\n";
+
+const TOKEN_RE = /^[0-9a-f]{48}$/;
+
+/** A new load token (48 hex digits, 192 random bits). */
+export function newLoadToken(): string {
+  return randomBytes(24).toString('hex');
+}
+
+/** Whether a request may load the instance: its token is the one the instance keeps; else the 403. */
+export function checkLoadToken(known: string | undefined, given: string | undefined): true | { status: 403; body: string } {
+  if (!known || !given || known.length !== given.length || !timingSafeEqual(Buffer.from(known), Buffer.from(given))) return { status: 403, body: LOAD_CLOSED };
+  return true;
+}
+
+/** The launch template's user data: it writes the load token where the web server reads it (root and apache only). */
+export function loadTokenUserData(token: string): string {
+  if (!TOKEN_RE.test(token)) throw new Error('internal error: a load token is 48 hex digits');
+  return [
+    '#!/bin/bash',
+    "# asg-wizard: this stack's load token, which the web server's /load asks for (asg-wizard load sends it).",
+    'set -eu',
+    'install -d -m 0755 /etc/asg-wizard',
+    `( umask 077; printf '%s' '${token}' > ${LOAD_TOKEN.file} )`,
+    `chgrp apache ${LOAD_TOKEN.file} 2>/dev/null && chmod 0640 ${LOAD_TOKEN.file} || chmod 0644 ${LOAD_TOKEN.file}`,
+    '',
+  ].join('\n');
+}
+
+/** The load token a launch template's user data writes, if it writes one. */
+export function parseLoadToken(userData: string | undefined): string | undefined {
+  const m = /printf '%s' '([0-9a-f]{48})' > \/etc\/asg-wizard\/load-token/.exec(userData ?? '');
+  return m?.[1];
 }
 
 /** What `/load` does with its `seconds` parameter (`null`: absent): how long to burn, or its 400 answer. */

@@ -19,6 +19,9 @@ export type WaitKind =
   | 'nat-gateway'
   | 'instance-terminated'
   | 'security-group-released'
+  | 'group-deleted'
+  | 'load-balancer-deleted'
+  | 'nat-gateway-deleted'
   | 'other';
 
 /**
@@ -40,6 +43,10 @@ export const AWS_TYPICAL_SECONDS: Record<WaitKind, number> = {
   'instance-terminated': 120,
   // A terminated instance's or deleted load balancer's network interfaces are released "minutes" later.
   'security-group-released': 600,
+  // Its instances drain from the target group (300 s deregistration delay by default), then terminate.
+  'group-deleted': 420,
+  'load-balancer-deleted': 120,
+  'nat-gateway-deleted': 300,
   other: 300,
 };
 
@@ -59,6 +66,9 @@ export const AWS_TYPICAL_LOW_SECONDS: Record<WaitKind, number> = {
   'nat-gateway': 60,
   'instance-terminated': 30,
   'security-group-released': 60,
+  'group-deleted': 60,
+  'load-balancer-deleted': 30,
+  'nat-gateway-deleted': 60,
   other: 30,
 };
 

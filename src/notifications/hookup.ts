@@ -180,7 +180,7 @@ export async function runNotify(opts: NotifyOptions, deps: Deps): Promise<number
     run.progress.stop();
     const writes = run.clients.writes.length;
     for (const r of rows) r.topicArn = topicArn ?? '';
-    run.host.result({ kind: 'wiring', rows, topicName: name, topicArn: topicArn ?? null, writes });
+    run.host.result({ kind: 'wiring', header, rows, topicName: name, topicArn: topicArn ?? null, writes });
     const n = config.notifications;
     const sub = topicRows.find((r) => r.type === SUBSCRIPTION);
     if ((subscriptionPending ?? sub?.detail === PENDING) && n.protocol && n.endpoint) {

@@ -3,15 +3,16 @@
  * the tick steps that fire them.
  */
 import { LimitExceededFault } from '@aws-sdk/client-auto-scaling';
+import { isTimeZone, nextCronRun, parseCron } from '../contract/cron.js';
 import { modeledError } from './errors.js';
-import type { AutoScalingGroupRecord, Handler, ScalingPolicyRecord, ScheduledActionRecord, SimContext } from './types.js';
+import type { AlarmStateRecord, AutoScalingGroupRecord, Handler, ScalingPolicyRecord, ScheduledActionRecord, SimContext } from './types.js';
 import {
   atTime, changeDesired, findGroup, liveGroup, paginate, policyArn, requireString, scheduledActionArn, uuid, validation, type ReconcileEnv,
 } from './autoscaling-common.js';
 
 const POLICY_TYPES = ['SimpleScaling', 'StepScaling', 'TargetTrackingScaling', 'PredictiveScaling'] as const;
 const PREDEFINED = ['ASGAverageCPUUtilization', 'ASGAverageNetworkIn', 'ASGAverageNetworkOut', 'ALBRequestCountPerTarget'];
-/** Target tracking alarms: 3 datapoints of 1 minute to scale out, 15 to scale in (AWS's alarm settings). */
+/** Target tracking alarms: 3 datapoints of 1 minute to scale out, 15 to scale in (AWS's alarm settings; BEHAVIOUR.md). */
 const SCALE_OUT_AFTER_MS = 3 * 60_000;
 const SCALE_IN_AFTER_MS = 15 * 60_000;
 /** The simulated CPU of an instance busy with `/load` and of an idle one, in percent. */
@@ -87,6 +88,9 @@ const putScalingPolicy: Handler = (ctx, input) => {
     delete rec.estimatedInstanceWarmup;
     delete rec.highSince;
     delete rec.lowSince;
+    delete rec.highFiredAt;
+    delete rec.lowFiredAt;
+    delete rec.alarmStates;
     Object.assign(rec, fields);
   } else {
     rec = { arn: policyArn(ctx, g.name, name), name, groupName: g.name, ...fields };
@@ -138,28 +142,46 @@ const deletePolicy: Handler = (ctx, input) => {
   return {};
 };
 
-/** Moves the group's desired capacity as its target tracking alarms would (simulated CPU). */
+/** The simulated CPU of an instance at `at`, in percent: busy while a `/load` burn runs. */
+export function instanceCpu(rec: { cpuBurnUntil?: number; cpuBurnFrom?: number } | undefined, at: number): number {
+  const busy = rec?.cpuBurnUntil !== undefined && at < rec.cpuBurnUntil && at >= (rec.cpuBurnFrom ?? 0);
+  return busy ? CPU_BUSY : CPU_IDLE;
+}
+
+/** Sets an alarm's state, keeping when it was entered unless it changes. */
+function setAlarm(p: ScalingPolicyRecord, kind: 'high' | 'low', state: AlarmStateRecord['state'], at: number, reason: string): void {
+  p.alarmStates ??= {};
+  const cur = p.alarmStates[kind];
+  if (cur?.state !== state) p.alarmStates[kind] = { state, since: at, reason };
+}
+
+const reasonOf = (n: number, avg: number, target: number, above: boolean) =>
+  `Threshold Crossed: ${n} datapoint${n === 1 ? '' : 's'} [${avg.toFixed(1)}] ${above ? 'were greater than' : 'were less than'} the threshold (${target.toFixed(1)}).`;
+
+/**
+ * Moves the group's desired capacity as its target tracking alarms would (simulated CPU): the
+ * high alarm goes to ALARM after 3 one-minute datapoints above the target, the low one after 15
+ * below 90 % of it (scaled by the latency profile); each triggers the policy on entering ALARM
+ * and again every window while it stays there. Their states are what CloudWatch shows.
+ */
 export function evaluateTargetTracking(ctx: SimContext, g: AutoScalingGroupRecord, env: ReconcileEnv): void {
   const policies = env.policies(g.name).filter((p) => p.enabled && p.policyType === 'TargetTrackingScaling');
   if (policies.length === 0) return;
   const inService = g.instances.filter((i) => i.lifecycle === 'InService');
-  if (inService.length === 0) {
-    for (const p of policies) {
-      delete p.highSince;
-      delete p.lowSince;
-    }
-    return;
-  }
-  const cpu = inService.map((i) => {
-    const burn = env.instance(i.instanceId)?.cpuBurnUntil;
-    return burn !== undefined && ctx.now < burn ? CPU_BUSY : CPU_IDLE;
-  });
+  const cpu = inService.map((i) => instanceCpu(env.instance(i.instanceId), ctx.now));
   const n = cpu.length;
-  const avg = cpu.reduce((s, x) => s + x, 0) / n;
+  const avg = n ? cpu.reduce((s, x) => s + x, 0) / n : 0;
   for (const p of policies) {
     const tt = p.targetTracking as TargetTracking | undefined;
     if (tt?.PredefinedMetricSpecification?.PredefinedMetricType !== 'ASGAverageCPUUtilization' || !tt.TargetValue) continue;
     const target = tt.TargetValue;
+    if (n === 0) {
+      delete p.highSince;
+      delete p.lowSince;
+      setAlarm(p, 'high', 'INSUFFICIENT_DATA', ctx.now, 'Insufficient Data: no InService instance reports the metric.');
+      if (!tt.DisableScaleIn) setAlarm(p, 'low', 'INSUFFICIENT_DATA', ctx.now, 'Insufficient Data: no InService instance reports the metric.');
+      continue;
+    }
     const fire = (kind: 'AlarmHigh' | 'AlarmLow', desired: number) => {
       const alarmName = p.alarms.find((a) => a.AlarmName.includes(`-${kind}-`))?.AlarmName ?? `TargetTracking-${g.name}-${kind}`;
       changeDesired(ctx, g, desired, `At ${atTime(ctx.now)} a monitor alarm ${alarmName} in state ALARM triggered policy ${p.name} changing the desired capacity from ${g.desiredCapacity} to ${desired}.`);
@@ -167,107 +189,37 @@ export function evaluateTargetTracking(ctx: SimContext, g: AutoScalingGroupRecor
     if (avg > target) {
       delete p.lowSince;
       p.highSince ??= ctx.now;
-      if (ctx.now - p.highSince >= ctx.duration(SCALE_OUT_AFTER_MS)) {
-        const want = Math.min(g.maxSize, Math.ceil((n * avg) / target));
-        if (want > g.desiredCapacity) fire('AlarmHigh', want);
-        p.highSince = ctx.now;
-      }
     } else if (avg < target * 0.9) {
       // The low alarm sits 10 % under the target, so the group does not flap around it.
       delete p.highSince;
       p.lowSince ??= ctx.now;
-      if (!tt.DisableScaleIn && ctx.now - p.lowSince >= ctx.duration(SCALE_IN_AFTER_MS)) {
-        const want = Math.max(g.minSize, Math.ceil((n * avg) / target));
-        if (want < g.desiredCapacity) fire('AlarmLow', want);
-        p.lowSince = ctx.now;
-      }
     } else {
       delete p.highSince;
       delete p.lowSince;
     }
+    const highWindow = ctx.duration(SCALE_OUT_AFTER_MS);
+    if (p.highSince !== undefined && ctx.now - p.highSince >= highWindow) {
+      setAlarm(p, 'high', 'ALARM', p.highSince + highWindow, reasonOf(3, avg, target, true));
+      if (p.highFiredAt === undefined || p.highFiredAt < p.highSince + highWindow || ctx.now - p.highFiredAt >= highWindow) {
+        const want = Math.min(g.maxSize, Math.ceil((n * avg) / target));
+        if (want > g.desiredCapacity) fire('AlarmHigh', want);
+        p.highFiredAt = ctx.now;
+      }
+    } else setAlarm(p, 'high', 'OK', ctx.now, reasonOf(1, avg, target, false));
+    if (tt.DisableScaleIn) continue;
+    const lowWindow = ctx.duration(SCALE_IN_AFTER_MS);
+    if (p.lowSince !== undefined && ctx.now - p.lowSince >= lowWindow) {
+      setAlarm(p, 'low', 'ALARM', p.lowSince + lowWindow, reasonOf(15, avg, target * 0.9, false));
+      if (p.lowFiredAt === undefined || p.lowFiredAt < p.lowSince + lowWindow || ctx.now - p.lowFiredAt >= lowWindow) {
+        const want = Math.max(g.minSize, Math.ceil((n * avg) / target));
+        if (want < g.desiredCapacity) fire('AlarmLow', want);
+        p.lowFiredAt = ctx.now;
+      }
+    } else setAlarm(p, 'low', 'OK', ctx.now, reasonOf(1, avg, target * 0.9, true));
   }
 }
 
 // ---- Scheduled actions ----------------------------------------------------------------------
-
-type CronField = Set<number>;
-interface Cron { minute: CronField; hour: CronField; dom: CronField; month: CronField; dow: CronField; domAny: boolean; dowAny: boolean }
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-function parseField(text: string, lo: number, hi: number, names?: string[], nameBase = 0): CronField {
-  const out = new Set<number>();
-  const num = (s: string) => {
-    const i = names?.indexOf(s.toLowerCase()) ?? -1;
-    const v = i >= 0 ? i + nameBase : /^\d+$/.test(s) ? Number(s) : NaN;
-    if (!(v >= lo && v <= hi)) throw new Error(s);
-    return v;
-  };
-  for (const part of text.split(',')) {
-    const [range = '', stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new Error(part);
-    let [a, b] = [lo, hi];
-    if (range !== '*') {
-      const [x = '', y] = range.split('-');
-      a = num(x);
-      b = y !== undefined ? num(y) : stepText !== undefined ? hi : a;
-    }
-    if (a > b) throw new Error(part);
-    for (let v = a; v <= b; v += step) out.add(v);
-  }
-  return out;
-}
-
-/** Parses a Unix cron expression (minute hour day-of-month month day-of-week), as Recurrence takes. */
-export function parseCron(expr: string): Cron | undefined {
-  const f = expr.trim().split(/\s+/);
-  if (f.length !== 5) return undefined;
-  try {
-    const dow = parseField(f[4]!, 0, 7, DAYS);
-    if (dow.has(7)) dow.add(0);
-    return {
-      minute: parseField(f[0]!, 0, 59), hour: parseField(f[1]!, 0, 23), dom: parseField(f[2]!, 1, 31),
-      month: parseField(f[3]!, 1, 12, MONTHS, 1), dow, domAny: f[2] === '*', dowAny: f[4] === '*',
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The time zone's offset from UTC at `at`, in ms (DST changes inside a scan are ignored). */
-function tzOffset(timeZone: string | undefined, at: number): number {
-  if (!timeZone || timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }).formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - Math.floor(at / 60_000) * 60_000;
-}
-
-/** The first minute after `after` and not after `until` that `cron` matches, or undefined. */
-export function nextCronRun(cron: Cron, after: number, until: number, timeZone?: string): number | undefined {
-  const off = tzOffset(timeZone, after);
-  let t = (Math.floor((after + off) / 60_000) + 1) * 60_000; // local wall-clock minutes, as epoch ms
-  const end = until + off;
-  while (t <= end) {
-    const d = new Date(t);
-    const dayOk = cron.domAny && cron.dowAny ? true
-      : cron.domAny ? cron.dow.has(d.getUTCDay())
-      : cron.dowAny ? cron.dom.has(d.getUTCDate())
-      : cron.dom.has(d.getUTCDate()) || cron.dow.has(d.getUTCDay());
-    if (!cron.month.has(d.getUTCMonth() + 1) || !dayOk) {
-      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
-      continue;
-    }
-    if (!cron.hour.has(d.getUTCHours())) {
-      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1);
-      continue;
-    }
-    if (cron.minute.has(d.getUTCMinutes())) return t - off;
-    t += 60_000;
-  }
-  return undefined;
-}
 
 function applyScheduled(ctx: SimContext, g: AutoScalingGroupRecord, a: ScheduledActionRecord): void {
   const min = a.minSize ?? g.minSize;
@@ -316,13 +268,7 @@ const putScheduledUpdateGroupAction: Handler = (ctx, input) => {
   if (end !== undefined && end < ctx.now) throw validation('Given end time is in the past');
   if (start !== undefined && end !== undefined && end <= start) throw validation('End time must be after start time.');
   if (recurrence && !parseCron(recurrence)) throw validation(`Given recurrence string is invalid: ${recurrence}`);
-  if (input.TimeZone) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: input.TimeZone });
-    } catch {
-      throw validation(`Invalid time zone: ${String(input.TimeZone)}`);
-    }
-  }
+  if (input.TimeZone && !isTimeZone(String(input.TimeZone))) throw validation(`Invalid time zone: ${String(input.TimeZone)}`);
   const list = ctx.world.autoscaling.scheduledActions;
   const existing = list.find((a) => a.groupName === g.name && a.name === name);
   if (!existing && list.filter((a) => a.groupName === g.name).length >= 125) {

@@ -10,11 +10,14 @@ import type {
 import { ec2Error } from './errors.js';
 import { checkTagSpecTypes, matchesFilters, page, tagsFor } from './ec2-common.js';
 import {
-  addresses, dependencyViolation, findSubnet, findVpc, instanceAlive, loadBalancerHoldsEnis, mustFind, natEniId,
+  addresses, dependencyViolation, findSubnet, findVpc, instanceAlive, mustFind, natEniId,
   natHoldsEni, natPrivateIp, natState, pickByIds, rememberedToken, rememberToken, tagsOut,
   type AddressRecord, type NatGatewayX,
 } from './ec2-net-model.js';
 import type { Handler, InternetGatewayRecord, SimContext, World } from './types.js';
+import { loadBalancerEniStillHeld, natAddressStillHeld } from './eni-release.js';
+import { TIMES } from './timings.js';
+import { asLag } from './lag.js';
 
 // ---------------------------------------------------------------- internet gateways
 
@@ -62,13 +65,13 @@ const detachInternetGateway: Handler = (ctx, input: { InternetGatewayId?: string
   const mapped =
     instanceAlive(ctx, w).some((i) => i.vpcId === vpc.id && i.publicIp) ||
     w.ec2.natGateways.some((n) => n.vpcId === vpc.id && n.allocationId && natHoldsEni(ctx, n)) ||
-    w.elbv2.loadBalancers.some((lb) => lb.vpcId === vpc.id && lb.scheme === 'internet-facing' && loadBalancerHoldsEnis(ctx, lb));
-  if (mapped) {
-    throw ec2Error(
-      'DependencyViolation',
-      `Network ${vpc.id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
-    );
-  }
+    w.elbv2.loadBalancers.some((lb) => lb.vpcId === vpc.id && lb.scheme === 'internet-facing' && lb.deletedAt === undefined);
+  const refuse = () => ec2Error(
+    'DependencyViolation',
+    `Network ${vpc.id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+  );
+  if (mapped) throw refuse();
+  if (w.elbv2.loadBalancers.some((lb) => lb.vpcId === vpc.id && lb.scheme === 'internet-facing' && loadBalancerEniStillHeld(ctx, lb))) throw asLag(refuse(), 'eni-release');
   igw.attachments = igw.attachments.filter((a) => a.vpcId !== vpc.id);
   return {};
 };
@@ -147,7 +150,12 @@ const releaseAddress: Handler = (ctx, input: { AllocationId?: string; PublicIp?:
     if (input.AllocationId) throw ec2Error('InvalidAllocationID.NotFound', `The allocation ID '${input.AllocationId}' does not exist`);
     throw ec2Error('AuthFailure', `The address '${input.PublicIp ?? ''}' does not belong to you.`);
   }
-  if (holderOf(ctx, rec.allocationId)) throw ec2Error('InvalidIPAddress.InUse', `Address ${rec.publicIp} is in use.`);
+  // What AWS answers while a NAT gateway holds the address, and for a short while after it is
+  // `deleted` (not InvalidIPAddress.InUse): eformat/sno-for-100 issues #5 and #9.
+  const held = () => ec2Error('AuthFailure', 'You do not have permission to access the specified resource.');
+  if (holderOf(ctx, rec.allocationId)) throw held();
+  const gone = w.ec2.natGateways.find((n) => n.allocationId === rec.allocationId && n.deletedAt !== undefined);
+  if (gone && natAddressStillHeld(ctx, gone, gone.deletedAt! + ctx.duration(TIMES.natGatewayDeleting))) throw asLag(held(), 'eni-release');
   list.splice(list.indexOf(rec), 1);
   return {};
 };

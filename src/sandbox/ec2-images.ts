@@ -6,7 +6,7 @@
 import { ec2Error } from './errors.js';
 import { checkTagSpecTypes, matchesFilters, page, sdkTags, tagsFor, type Filter } from './ec2-common.js';
 import { checkDryRun, checkIdFormat } from './ec2-compute-common.js';
-import { instanceServesHttp, instanceState } from './instance-model.js';
+import { instanceServesHttp, loadGuarded, instanceState } from './instance-model.js';
 import { instanceTypeArchitecture } from './ec2-instance-types.js';
 import { AMAZON_OWNER } from './seed.js';
 import { TIMES } from './timings.js';
@@ -139,6 +139,7 @@ export const imageHandlers: Record<string, Handler> = {
       tags: imageTags,
       public: false,
       servesHttp: instanceServesHttp(ctx, inst) || !!source?.servesHttp,
+      loadGuarded: loadGuarded(ctx, inst),
     };
     w.ec2.images.push(img);
     return { ImageId: img.id };

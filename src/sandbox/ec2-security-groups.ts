@@ -14,11 +14,11 @@ import type {
 import { ec2Error } from './errors.js';
 import { checkTagSpecTypes, matchesFilters, page, tagsFor } from './ec2-common.js';
 import {
-  arn, findVpc, instanceAlive, loadBalancerHoldsEnis, mustFind, notFound, parseCidr, pickByIds, tagsOut,
+  arn, findVpc, instanceAlive, mustFind, notFound, parseCidr, pickByIds, tagsOut,
   type TaggedSgRule,
 } from './ec2-net-model.js';
 import type { Handler, SecurityGroupRecord, SimContext, World } from './types.js';
-import { eniStillHeld } from './eni-release.js';
+import { eniStillHeld, loadBalancerEniStillHeld } from './eni-release.js';
 import { asLag } from './lag.js';
 
 /** EC2's default quota of rules per direction per group. */
@@ -246,7 +246,7 @@ function inUse(ctx: SimContext, g: SecurityGroupRecord): boolean {
   const w = ctx.world;
   return (
     instanceAlive(ctx, w).some((i) => i.securityGroupIds.includes(g.id)) ||
-    w.elbv2.loadBalancers.some((lb) => lb.securityGroupIds.includes(g.id) && loadBalancerHoldsEnis(ctx, lb)) ||
+    w.elbv2.loadBalancers.some((lb) => lb.securityGroupIds.includes(g.id) && lb.deletedAt === undefined) ||
     w.ec2.securityGroups.some((o) => o.id !== g.id && [...o.ingress, ...o.egress].some((r) => r.referencedGroupId === g.id))
   );
 }
@@ -258,7 +258,8 @@ const deleteSecurityGroup: Handler = (ctx, input: { GroupId?: string; GroupName?
     throw ec2Error('CannotDelete', `the specified group: "${g.id}" name: "default" cannot be deleted by a user`);
   }
   if (inUse(ctx, g)) throw ec2Error('DependencyViolation', `resource ${g.id} has a dependent object`);
-  if (w.ec2.instances.some((i) => i.securityGroupIds.includes(g.id) && eniStillHeld(ctx, i))) {
+  if (w.ec2.instances.some((i) => i.securityGroupIds.includes(g.id) && eniStillHeld(ctx, i)) ||
+    w.elbv2.loadBalancers.some((lb) => lb.securityGroupIds.includes(g.id) && loadBalancerEniStillHeld(ctx, lb))) {
     throw asLag(ec2Error('DependencyViolation', `resource ${g.id} has a dependent object`), 'eni-release');
   }
   w.ec2.securityGroups = w.ec2.securityGroups.filter((s) => s !== g);

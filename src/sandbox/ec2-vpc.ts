@@ -16,7 +16,7 @@ import {
 } from './ec2-net-model.js';
 import type { Handler, SimContext, SubnetRecord, VpcRecord, World } from './types.js';
 import { subnetZones } from './ec2-zones.js';
-import { eniStillHeld } from './eni-release.js';
+import { eniStillHeld, loadBalancerEniStillHeld } from './eni-release.js';
 import { asLag } from './lag.js';
 
 /** VPC and subnet blocks: /16 (65,536 addresses) down to /28 (16). */
@@ -225,10 +225,13 @@ const deleteSubnet: Handler = (ctx, input: { SubnetId?: string }) => {
   const subnet = findSubnet(w, input.SubnetId);
   const blocked =
     instanceAlive(ctx, w).some((i) => i.subnetId === subnet.id) ||
-    w.elbv2.loadBalancers.some((lb) => lb.subnetIds.includes(subnet.id) && loadBalancerHoldsEnis(ctx, lb)) ||
+    w.elbv2.loadBalancers.some((lb) => lb.subnetIds.includes(subnet.id) && lb.deletedAt === undefined) ||
     w.ec2.natGateways.some((n) => n.subnetId === subnet.id && natHoldsEni(ctx, n));
   if (blocked) throw dependencyViolation('subnet', subnet.id);
-  if (w.ec2.instances.some((i) => i.subnetId === subnet.id && eniStillHeld(ctx, i))) throw asLag(dependencyViolation('subnet', subnet.id), 'eni-release');
+  if (w.ec2.instances.some((i) => i.subnetId === subnet.id && eniStillHeld(ctx, i)) ||
+    w.elbv2.loadBalancers.some((lb) => lb.subnetIds.includes(subnet.id) && loadBalancerEniStillHeld(ctx, lb))) {
+    throw asLag(dependencyViolation('subnet', subnet.id), 'eni-release');
+  }
   // The subnet's explicit route table association goes with it.
   for (const rt of w.ec2.routeTables) rt.associations = rt.associations.filter((a) => a.subnetId !== subnet.id);
   w.ec2.subnets = w.ec2.subnets.filter((s) => s.id !== subnet.id);

@@ -12,6 +12,7 @@ import { SSMServiceException } from '@aws-sdk/client-ssm';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { IAMServiceException } from '@aws-sdk/client-iam';
 import { ACMServiceException } from '@aws-sdk/client-acm';
+import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 
 type BaseCtor = new (options: any) => Error;
 
@@ -24,6 +25,7 @@ const BASES: Record<string, BaseCtor> = {
   STSClient: STSServiceException,
   IAMClient: IAMServiceException,
   ACMClient: ACMServiceException,
+  CloudWatchClient: CloudWatchServiceException,
 };
 
 function metadata(status: number) {

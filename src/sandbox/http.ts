@@ -11,14 +11,17 @@
  * round-robin position) kept on disk runs it inside `Sandbox.transact()`.
  */
 import { makeContext } from './store.js';
-import { instanceServesHttp, instanceState, userDataSignal } from './instance-model.js';
+import { instanceLoadToken, instanceServesHttp, instanceState, loadGuarded, userDataSignal } from './instance-model.js';
 import { signalLine, USER_DATA_DONE_PATH } from '../contract/user-data.js';
-import { instancePage, LOAD_ENDPOINT, loadAccepted, readLoadSeconds } from '../contract/web-server.js';
+import { checkLoadToken, instancePage, LOAD_ENDPOINT, LOAD_TOKEN, loadAccepted, readLoadSeconds } from '../contract/web-server.js';
 import { targetHealth, type TargetHealth } from './target-health.js';
 import type { InstanceRecord, LoadBalancerRecord, SimContext, TargetGroupRecord, TargetRecord, World } from './types.js';
 import { ipInCidr, liveLoadBalancers } from './elbv2-common.js';
 import { loadBalancerState } from './elbv2-load-balancers.js';
 import { actionTargetGroupArns } from './elbv2-listeners.js';
+
+/** Request headers, by lower-case name. */
+export type RequestHeaders = Record<string, string>;
 
 /** What the GET got: `status` 0 means no HTTP answer at all (DNS, connection refused, timed out). */
 export interface SandboxHttpResponse {
@@ -68,7 +71,7 @@ function pickTarget(ctx: SimContext, lb: LoadBalancerRecord, tgs: TargetGroupRec
  * What the lab's web server (`assets/user-data.sh`) on `instance` answers to `u`: its page, the
  * load endpoint, the completion signal's file in its root, else Apache's 404.
  */
-function webServer(ctx: SimContext, instance: InstanceRecord, u: URL): SandboxHttpResponse {
+function webServer(ctx: SimContext, instance: InstanceRecord, u: URL, headers: RequestHeaders): SandboxHttpResponse {
   const who = { instanceId: instance.id, az: instance.az };
   if (u.pathname === USER_DATA_DONE_PATH) {
     // The signal writes its file into the web server's root.
@@ -77,27 +80,33 @@ function webServer(ctx: SimContext, instance: InstanceRecord, u: URL): SandboxHt
   }
   if (u.pathname === '/' || u.pathname === '/index.php') return { status: 200, body: instancePage(who), ...who };
   if (u.pathname === LOAD_ENDPOINT.path || u.pathname === '/load.php') {
+    // A web server baked with the guarded load.php asks for the token its instance keeps.
+    if (loadGuarded(ctx, instance)) {
+      const ok = checkLoadToken(instanceLoadToken(instance), headers[LOAD_TOKEN.header.toLowerCase()]);
+      if (ok !== true) return { ...ok, ...who };
+    }
     const load = readLoadSeconds(u.searchParams.get(LOAD_ENDPOINT.param));
     if ('status' in load) return { ...load, ...who };
     // Real seconds on the sandbox clock (not scaled): the caller asked for that much load.
+    if (instance.cpuBurnUntil === undefined || instance.cpuBurnUntil <= ctx.now) instance.cpuBurnFrom = ctx.now;
     instance.cpuBurnUntil = Math.max(instance.cpuBurnUntil ?? 0, ctx.now + load.seconds * 1000);
-    return { status: 200, body: loadAccepted(load.seconds), ...who };
+    return { status: 200, body: loadAccepted(load.seconds, instance.id), ...who };
   }
   return { status: 404, body: '404 Not Found', ...who };
 }
 
 /** What the chosen target answers to `url`. */
-function serve(ctx: SimContext, picked: Candidate, url: URL): SandboxHttpResponse {
+function serve(ctx: SimContext, picked: Candidate, url: URL, headers: RequestHeaders): SandboxHttpResponse {
   const instance = ctx.world.ec2.instances.find((i) => i.id === picked.target.id);
   if (picked.health.Reason === 'Target.Timeout') return { status: 504, body: '504 Gateway Time-out' };
   if (!instance || !instanceServesHttp(ctx, instance)) return { status: 502, body: '502 Bad Gateway' };
-  return webServer(ctx, instance, url);
+  return webServer(ctx, instance, url, headers);
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** A GET to an instance's public IP: what answers on port 80 of the instance, if the caller may reach it. */
-function getFromInstance(ctx: SimContext, host: string, u: URL): SandboxHttpResponse {
+function getFromInstance(ctx: SimContext, host: string, u: URL, headers: RequestHeaders): SandboxHttpResponse {
   const w = ctx.world;
   const rec = w.ec2.instances.find((i) => i.publicIp === host && instanceState(ctx, i) !== 'terminated');
   if (!rec) return { status: 0, body: `Connection timed out: nothing answers at ${host}` };
@@ -108,7 +117,7 @@ function getFromInstance(ctx: SimContext, host: string, u: URL): SandboxHttpResp
     return { status: 0, body: `Connection timed out: the security groups of ${rec.id} do not admit ${w.callerIp} on TCP port ${port}` };
   }
   if (port !== 80 || u.protocol !== 'http:') return { status: 0, body: `Connection refused: nothing listens on ${host}:${port}` };
-  if (instanceServesHttp(ctx, rec)) return webServer(ctx, rec, u);
+  if (instanceServesHttp(ctx, rec)) return webServer(ctx, rec, u, headers);
   const who = { instanceId: rec.id, az: rec.az };
   const signal = userDataSignal(ctx, rec);
   const donePage = signal ? `${signalLine(signal.exit ?? '-')}\n` : undefined;
@@ -118,7 +127,8 @@ function getFromInstance(ctx: SimContext, host: string, u: URL): SandboxHttpResp
 }
 
 /** GETs `url` (http://<load balancer DNS name>/… or http://<instance public IP>/…) inside the sandbox. */
-export function sandboxHttpGet(ctx: SimContext, url: string): SandboxHttpResponse {
+export function sandboxHttpGet(ctx: SimContext, url: string, requestHeaders: RequestHeaders = {}): SandboxHttpResponse {
+  const headers = Object.fromEntries(Object.entries(requestHeaders).map(([k, v]) => [k.toLowerCase(), v]));
   let u: URL;
   try {
     u = new URL(url);
@@ -128,7 +138,7 @@ export function sandboxHttpGet(ctx: SimContext, url: string): SandboxHttpRespons
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return { status: 0, body: `Unsupported protocol: ${u.protocol}` };
   const w = ctx.world;
   const host = u.hostname.toLowerCase();
-  if (IPV4.test(host)) return getFromInstance(ctx, host, u);
+  if (IPV4.test(host)) return getFromInstance(ctx, host, u, headers);
   const lb = liveLoadBalancers(w).find((l) => l.dnsName.toLowerCase() === host);
   if (!lb) return { status: 0, body: `Could not resolve host: ${host}` };
   if (loadBalancerState(ctx, lb) !== 'active') {
@@ -161,7 +171,7 @@ export function sandboxHttpGet(ctx: SimContext, url: string): SandboxHttpRespons
   const tgs = w.elbv2.targetGroups.filter((tg) => arns.includes(tg.arn));
   const picked = pickTarget(ctx, lb, tgs);
   if (!picked) return { status: 503, body: '503 Service Temporarily Unavailable' };
-  return serve(ctx, picked, u);
+  return serve(ctx, picked, u, headers);
 }
 
 /** `sandboxHttpGet` with a context made for `world` on its clock now. */

@@ -21,6 +21,7 @@ import { ssmSim } from './ssm.js';
 import { stsSim } from './sts.js';
 import { iamSim } from './iam.js';
 import { acmSim } from './acm.js';
+import { cloudWatchSim } from './cloudwatch.js';
 import { sandboxHttpGet, type SandboxHttpResponse } from './http.js';
 import { EMULATORS, lacks, notFoundPagePlugin, type Emulator } from './emulate.js';
 import { isMutating } from '../contract/aws-calls.js';
@@ -30,7 +31,7 @@ export type { SandboxHttpResponse } from './http.js';
 export { AccountFileError } from './account-file.js';
 
 /** Order matters for `tick`: instances change state before target health and group health read them. */
-const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim, acmSim];
+const SERVICES: ServiceSim[] = [ec2Sim, elbv2Sim, autoScalingSim, snsSim, ssmSim, stsSim, iamSim, acmSim, cloudWatchSim];
 
 export const DEFAULT_SANDBOX_FILE = join(homedir(), '.asg-wizard', 'sandbox.json');
 
@@ -173,6 +174,11 @@ export class Sandbox {
     return this.account.transact(fn);
   }
 
+  /** The account's clock now (the wall clock moved by `world.clock.offsetMs`): AWS's time for what it answers. */
+  now(): number {
+    return Date.now() + this.world.clock.offsetMs;
+  }
+
   /** Mutating calls answered by this process (injected failures included). */
   get writeCount(): number {
     return this.writes;
@@ -268,13 +274,13 @@ export class Sandbox {
    * instance's public IP (status 0: nothing answered). A GET changes the account (the
    * round-robin position, a CPU burn): one transaction.
    */
-  httpGet(url: string): Promise<SandboxHttpResponse> {
+  httpGet(url: string, headers: Record<string, string> = {}): Promise<SandboxHttpResponse> {
     return this.transact((world) => {
       const host = URL.canParse(url) ? new URL(url).hostname : '';
       if (this.emulate && world.elbv2.loadBalancers.some((l) => l.dnsName.toLowerCase() === host.toLowerCase())) {
         return { status: 0, body: `Could not resolve host: ${host} (${this.label} gives load balancers no address)` };
       }
-      return sandboxHttpGet(makeContext(world, 'HttpGet', this.latencyScale), url);
+      return sandboxHttpGet(makeContext(world, 'HttpGet', this.latencyScale), url, headers);
     });
   }
 

@@ -6,6 +6,7 @@
 import type { InstanceRecord, SimContext, Tag } from './types.js';
 import { TIMES } from './timings.js';
 import { unwrapUserData, type UnwrappedUserData } from '../contract/user-data.js';
+import { LOAD_TOKEN, parseLoadToken } from '../contract/web-server.js';
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
@@ -124,4 +125,18 @@ export function terminateInstance(ctx: SimContext, rec: InstanceRecord, reason =
   rec.terminatingAt = ctx.now;
   rec.terminatedAt = ctx.now + ctx.duration(TIMES.instanceShuttingDown);
   rec.stateReason = reason;
+}
+
+/**
+ * Whether the instance's `/load` asks for the stack's load token: its image was baked with a
+ * load.php that does, or its own user data installs one (the bake instance).
+ */
+export function loadGuarded(ctx: SimContext, rec: InstanceRecord): boolean {
+  const image = ctx.world.ec2.images.find((i) => i.id === rec.imageId);
+  return !!image?.loadGuarded || decodeUserData(rec.userData).includes(LOAD_TOKEN.phpKey);
+}
+
+/** The load token the instance keeps (written at boot by its launch template's user data), if any. */
+export function instanceLoadToken(rec: InstanceRecord): string | undefined {
+  return parseLoadToken(decodeUserData(rec.userData));
 }

@@ -121,6 +121,8 @@ export interface InstanceRecord {
   amiLaunchIndex?: number;
   /** Until when `/load?seconds=N` on its web page keeps the CPU busy (read by Auto Scaling's CPU metric). */
   cpuBurnUntil?: number;
+  /** When the current CPU burn began (the CPU metric's datapoints read it). */
+  cpuBurnFrom?: number;
 }
 
 export interface ImageRecord {
@@ -140,6 +142,8 @@ export interface ImageRecord {
   public: boolean;
   /** Whether instances launched from it serve the web page (baked with the lab's user data). */
   servesHttp: boolean;
+  /** Whether its web server's `/load` asks for the stack's load token (baked with a load.php that does). */
+  loadGuarded?: boolean;
 }
 
 export interface SnapshotRecord {
@@ -291,6 +295,18 @@ export interface ScalingPolicyRecord {
   /** Target tracking: since when the metric has been above / below the target. */
   highSince?: number;
   lowSince?: number;
+  /** When the high / low alarm last triggered the policy (it triggers again each evaluation window while in ALARM). */
+  highFiredAt?: number;
+  lowFiredAt?: number;
+  /** The policy's alarms' states as CloudWatch shows them (`DescribeAlarms`), by AlarmHigh / AlarmLow. */
+  alarmStates?: Partial<Record<'high' | 'low', AlarmStateRecord>>;
+}
+
+/** A CloudWatch alarm's state, with when it was entered and why (AWS's words). */
+export interface AlarmStateRecord {
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  since: number;
+  reason: string;
 }
 
 export interface ScheduledActionRecord {

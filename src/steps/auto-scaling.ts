@@ -16,6 +16,7 @@ import { ADOPT_REASON, defineStep, diff, isOurs, row } from './common.js';
 import type { DepsOf, LaunchTemplateOut } from './outputs.js';
 import { staleInstances, waitForInService, waitForRefresh } from './auto-scaling-waits.js';
 import { isIamPropagation, retryWhile } from '../aws/consistency.js';
+import { STOPPED_TAG, wantedSizes } from './group-sizes.js';
 
 export interface AutoScalingFound {
   group?: AutoScalingGroup;
@@ -44,7 +45,7 @@ export type PlannedRefresh =
 export type AutoScalingChange =
   /** Created empty (`hold`) when notifications are to be put first, then raised to `raiseTo`. */
   | { op: 'create-group'; name: string; settings: PlannedSettings & Required<Pick<PlannedSettings, 'launchTemplate' | 'min' | 'max' | 'desired' | 'subnetIds'>>; tags: GroupTag[]; raiseTo?: { min: number; desired: number } }
-  | { op: 'update-group'; name: string; settings?: PlannedSettings; tags?: GroupTag[]; metrics: boolean; attach: Id[]; detach: string[]; refresh?: PlannedRefresh }
+  | { op: 'update-group'; name: string; settings?: PlannedSettings; tags?: GroupTag[]; untag?: string[]; metrics: boolean; attach: Id[]; detach: string[]; refresh?: PlannedRefresh }
   | { op: 'put-policy'; group: string; name: string; metric: string; targetValue: number; disableScaleIn: boolean; resourceLabel?: string | Ref<string> }
   | { op: 'put-notification'; group: string; topicArn: Id; types: string[] };
 
@@ -108,13 +109,6 @@ function groupVersion(lt: LaunchTemplateOut | undefined): string | Ref<number> {
 /** `arn:…:targetgroup/Web-TG/0123…` → `Web-TG`. */
 const tgName = (arn: Id) => (typeof arn === 'string' ? arn.split('/')[1] ?? arn : show(arn));
 
-/** The desired capacity an update leaves: the asked-for one, else the current one moved into [min, max] (as AWS does). */
-function targetDesired(config: StackConfig, g: AutoScalingGroup): number {
-  const { minSize, maxSize, desiredCapacity } = config.asg;
-  if (config.asg.desiredCapacityGiven) return desiredCapacity;
-  return Math.min(Math.max(g.desired, minSize), maxSize);
-}
-
 /** The minimum healthy share during a refresh: a group of one or two replaces one at a time either way, so keep it moving. */
 function minHealthyPercentage(desired: number): number {
   return desired <= 2 ? 50 : 90;
@@ -144,12 +138,13 @@ function groupUpdate(config: StackConfig, found: AutoScalingFound, w: Wanted): {
     });
     if (wantId !== undefined && !byRefresh) settings.launchTemplate = { id: wantId, version: wantVersion };
   }
-  const desired = targetDesired(config, g);
+  const sizes = wantedSizes(config, g);
+  const desired = sizes.desired;
   const grace = a.healthCheckGracePeriod;
   const subnets = w.subnetIds.map(show).join(',');
   const simple = diff([
-    ['MinSize', g.min, a.minSize],
-    ['MaxSize', g.max, a.maxSize],
+    ['MinSize', g.min, sizes.min],
+    ['MaxSize', g.max, sizes.max],
     ['DesiredCapacity', g.desired, desired],
     ...(w.subnetIds.length ? [['VPCZoneIdentifier', [...g.subnetIds].sort().join(','), subnets] as [string, unknown, unknown]] : []),
     ['HealthCheckType', g.healthCheckType, 'ELB'],
@@ -158,8 +153,8 @@ function groupUpdate(config: StackConfig, found: AutoScalingFound, w: Wanted): {
   ]);
   changes.push(...simple);
   for (const c of simple) {
-    if (c.field === 'MinSize') settings.min = a.minSize;
-    if (c.field === 'MaxSize') settings.max = a.maxSize;
+    if (c.field === 'MinSize') settings.min = sizes.min;
+    if (c.field === 'MaxSize') settings.max = sizes.max;
     if (c.field === 'DesiredCapacity') settings.desired = desired;
     if (c.field === 'VPCZoneIdentifier') settings.subnetIds = w.subnetIds;
     if (c.field === 'HealthCheckType') settings.healthCheckType = 'ELB';
@@ -183,6 +178,9 @@ function groupUpdate(config: StackConfig, found: AutoScalingFound, w: Wanted): {
     if (t.Key === STACK_TAG && g.tags[STACK_TAG] === undefined) continue;
     changes.push({ field: `Tag ${t.Key}`, from: g.tags[t.Key] === undefined ? null : `${g.tags[t.Key]}${g.propagated[t.Key] ? '' : ' (not propagated)'}`, to: t.Value });
   }
+  // Sizes given to a group `scale --stop` stopped start it (group-sizes.ts): the mark goes.
+  const untag = sizes.start ? [STOPPED_TAG] : [];
+  if (sizes.start) changes.push({ field: `Tag ${STOPPED_TAG}`, from: g.tags[STOPPED_TAG] ?? '', to: null });
   const metrics = g.enabledMetrics.length === 0;
   if (metrics) changes.push({ field: 'MetricsCollection', from: 'off', to: '1Minute, all group metrics' });
   const rollback = /^\d+$/.test(have?.version ?? '');
@@ -195,7 +193,7 @@ function groupUpdate(config: StackConfig, found: AutoScalingFound, w: Wanted): {
     refresh = { start: { launchTemplateId: wantId, version: wantVersion, warmup: grace, ...refreshShape } };
   }
   const change: Extract<AutoScalingChange, { op: 'update-group' }> = {
-    op: 'update-group', name: g.name, ...(Object.keys(settings).length ? { settings } : {}), ...(tags.length ? { tags } : {}),
+    op: 'update-group', name: g.name, ...(Object.keys(settings).length ? { settings } : {}), ...(tags.length ? { tags } : {}), ...(untag.length ? { untag } : {}),
     metrics, attach, detach, ...(refresh ? { refresh } : {}),
   };
   return { changes, change };
@@ -227,7 +225,8 @@ function groupRow(config: StackConfig, found: AutoScalingFound, w: Wanted): Plan
     return row(STEP, 'group', 'conflict', ASG, name, { id: g.arn, reason: `${g.status}: wait until AWS has removed it, then run up again (or choose another --asg-name)` });
   }
   const { changes, change } = groupUpdate(config, found, w);
-  const info = `${g.instances.filter((i) => i.lifecycle === 'InService').length} InService, desired ${g.desired}${found.activeRefresh ? `; instance refresh ${found.activeRefresh.status} ${found.activeRefresh.percentageComplete} %` : ''}`;
+  const note = wantedSizes(config, g).note;
+  const info = `${g.instances.filter((i) => i.lifecycle === 'InService').length} InService, desired ${g.desired}${found.activeRefresh ? `; instance refresh ${found.activeRefresh.status} ${found.activeRefresh.percentageComplete} %` : ''}${note ? `; ${note}` : ''}`;
   if (!isOurs(g.tags, config)) return row(STEP, 'group', 'adopt', ASG, name, { id: g.arn, detail: info, changes, reason: ADOPT_REASON, change });
   // A refresh under way is waited for even when nothing else changes.
   const act = changes.length || change.refresh ? 'update' : 'reuse';
@@ -358,6 +357,7 @@ async function apply(ctx: StepContext, rows: PlanRow<AutoScalingChange>[], refs:
     if (group?.op === 'update-group') {
       await ctx.forRow(groupRow, async () => {
         if (group.tags) await api.putTags(name, group.tags);
+        if (group.untag) await api.deleteTags(name, group.untag);
         if (group.metrics) await api.enableMetricsCollection(name);
       });
     }

@@ -7,7 +7,8 @@
 import type { StackConfig } from '../config/schema.js';
 import { clientToken, type LaunchTemplate, type LaunchTemplateSpec, type LaunchTemplateVersion } from '../aws/launch-templates.js';
 import type { SdkTags } from '../aws/ec2-network.js';
-import { produce, ref, show, type Id, type Ref } from '../engine/refs.js';
+import { produce, ref, show, type Id, type Ref, type Resolved } from '../engine/refs.js';
+import { loadTokenUserData, newLoadToken, parseLoadToken } from '../contract/web-server.js';
 import type { FieldChange, PlanRow } from '../engine/types.js';
 import { ADOPT_REASON, defineStep, diff, isOurs, row, stackTags } from './common.js';
 import type { DepsOf } from './outputs.js';
@@ -22,9 +23,15 @@ export interface LaunchTemplateFound {
 
 type Deps = DepsOf<'bake' | 'instance-security' | 'instance-profile'>;
 
-/** A version's data as planned: the image, group and profile may still be to be made. */
-export type PlannedSpec = Omit<LaunchTemplateSpec, 'imageId' | 'securityGroupIds' | 'instanceProfileArn'> & {
+/**
+ * A version's data as planned: the image, group and profile may still be to be made. The user
+ * data writes the stack's load token (`asg-wizard load` sends it; `/load` refuses anyone else); a
+ * plan never holds the token itself: a new one is drawn at apply, or it is carried over from the
+ * version that has it (versions are immutable, so that is exactly determined).
+ */
+export type PlannedSpec = Omit<LaunchTemplateSpec, 'imageId' | 'securityGroupIds' | 'instanceProfileArn' | 'userData'> & {
   imageId: Id; securityGroupIds: Id[]; instanceProfileArn?: Id;
+  loadToken: 'new' | { fromVersion: number };
 };
 
 export type LaunchTemplateChange =
@@ -41,10 +48,12 @@ export function templateDescription(stack: string): string {
   return `Immersion Day ${stack} Instances Template – ${stack} only`;
 }
 
-/** What the default version should hold. */
-function wantedSpec(config: StackConfig, deps: Deps, description: string): PlannedSpec {
+/** What the default version should hold (its load token carried over from the default version, if it has one). */
+function wantedSpec(config: StackConfig, deps: Deps, description: string, found: LaunchTemplateFound = {}): PlannedSpec {
   const profile = deps['instance-profile']?.instanceProfileArn;
+  const holder = found.def?.hasLoadToken ? found.def : found.latest?.hasLoadToken ? found.latest : undefined;
   return {
+    loadToken: holder ? { fromVersion: holder.number } : 'new',
     imageId: deps.bake?.imageId ?? config.image.id ?? ref('bake/image', 'id', config.image.name),
     instanceType: config.instances.instanceType,
     securityGroupIds: [deps['instance-security']?.securityGroupId ?? ref('instance-security/sg', 'id', config.instances.securityGroupName)],
@@ -68,6 +77,7 @@ function versionChanges(v: LaunchTemplateVersion, w: PlannedSpec): FieldChange[]
       ['InstanceType', v.instanceType ?? null, w.instanceType],
       ['SecurityGroupIds', v.securityGroupIds, w.securityGroupIds.map(show)],
       ['HttpTokens', v.httpTokens ?? 'optional', 'required'],
+      ['LoadToken', v.hasLoadToken ? 'in the user data' : null, 'in the user data'],
     ]),
     ...(sameProfile(v.instanceProfile, w.instanceProfileArn) ? [] : [{ field: 'IamInstanceProfile', from: v.instanceProfile ?? null, to: w.instanceProfileArn === undefined ? null : show(w.instanceProfileArn) }]),
   ];
@@ -85,7 +95,7 @@ function nextDefault(found: LaunchTemplateFound, w: PlannedSpec): { version: num
 
 function plan(config: StackConfig, found: LaunchTemplateFound, deps: Deps): PlanRow<LaunchTemplateChange> {
   const name = config.launchTemplate.name;
-  const w = wantedSpec(config, deps, templateDescription(config.stack));
+  const w = wantedSpec(config, deps, templateDescription(config.stack), found);
   const imageLabel = deps.bake?.imageName ?? config.image.id ?? config.image.name;
   const detail = `${imageLabel}, ${w.instanceType}, ${config.instances.securityGroupName}, IMDSv2 required${w.instanceProfileArn ? ', Session Manager profile' : ''}`;
   const { lt } = found;
@@ -122,7 +132,7 @@ export const launchTemplateStep = defineStep<'launch-template', 'bake' | 'instan
     const { lt } = found;
     const name = config.launchTemplate.name;
     // In a plan, the default the apply moves to: the Auto Scaling step plans its instance refresh from it.
-    const next = lt ? nextDefault(found, wantedSpec(config, deps, '')) : undefined;
+    const next = lt ? nextDefault(found, wantedSpec(config, deps, '', found)) : undefined;
     const made: Ref<number> = ref<number>(KEY, 'version', next ? String(next.version) : '1');
     return {
       launchTemplateId: lt?.id ?? ref(KEY, 'id', name),
@@ -139,13 +149,20 @@ export const launchTemplateStep = defineStep<'launch-template', 'bake' | 'instan
   async apply(ctx, rows, _deps, refs) {
     const api = ctx.aws.launchTemplates;
     const { stack } = ctx.config;
+    /** The version data with its user data: the load token drawn now, or read back from the version that has it. */
+    const withUserData = async (templateId: string | undefined, spec: Resolved<PlannedSpec>): Promise<LaunchTemplateSpec> => {
+      const { loadToken, ...rest } = spec;
+      const carried = typeof loadToken === 'object' && templateId ? parseLoadToken(await api.userData(templateId, loadToken.fromVersion)) : undefined;
+      return { ...rest, userData: loadTokenUserData(carried ?? newLoadToken()) };
+    };
     for (const r of rows) {
       if (!r.change) continue;
       const c = refs.resolve(r.change);
       await ctx.forRow(r, async () => {
         if (c.op === 'create') {
           ctx.progress.update(`launch template ${c.name}`);
-          const lt = await api.create(c.name, c.spec, c.tags, clientToken('CreateLaunchTemplate', stack, c.name, c.spec));
+          // The client token is made from the plan's data (the token's origin, never the token).
+          const lt = await api.create(c.name, await withUserData(undefined, c.spec), c.tags, clientToken('CreateLaunchTemplate', stack, c.name, c.spec));
           produce(refs, r, 'id', lt.id);
           produce(refs, r, 'version', lt.defaultVersion);
           return;
@@ -155,7 +172,7 @@ export const launchTemplateStep = defineStep<'launch-template', 'bake' | 'instan
         let version = c.version;
         if (c.spec) {
           ctx.progress.update(`launch template ${r.name}: new version`);
-          version = await api.createVersion(c.templateId, c.spec, clientToken('CreateLaunchTemplateVersion', stack, c.templateId, c.spec));
+          version = await api.createVersion(c.templateId, await withUserData(c.templateId, c.spec), clientToken('CreateLaunchTemplateVersion', stack, c.templateId, c.spec));
         }
         if (version !== undefined) {
           ctx.progress.update(`launch template ${r.name}: default version → ${version}`);

@@ -63,8 +63,8 @@ export type Note =
 export type Result =
   /** Text as it is (Run.out). */
   | { kind: 'text'; text: string }
-  /** A plan, changing nothing (plan, up --dry-run, bake --dry-run). */
-  | { kind: 'plan'; title: string; header: PlanHeader; rows: PlanRow[] }
+  /** A plan, changing nothing (plan, up --dry-run, bake --dry-run); `writes` made on the way (0). */
+  | { kind: 'plan'; title: string; header: PlanHeader; rows: PlanRow[]; writes?: number }
   /** An applied plan: the rows as planned and as applied, writes, the URL and verify's answers, the time taken. */
   | {
       kind: 'applied'; header: PlanHeader; planned: PlanRow[]; rows: PlanRow[]; writes: number; url?: string;
@@ -72,11 +72,11 @@ export type Result =
     }
   /** `up` on a stack with nothing to change. */
   | { kind: 'up-to-date'; header: PlanHeader; rows: PlanRow[]; url?: string; writes: number }
-  | { kind: 'status'; status: StackStatus; names: { alb: string; asg: string; targetGroup: string; launchTemplate: string } }
+  | { kind: 'status'; status: StackStatus; account: string | null; writes: number; names: { alb: string; asg: string; targetGroup: string; launchTemplate: string } }
   /** The image a bake made or found. */
-  | { kind: 'image'; imageId: string | null; imageName: string | null; writes: number }
+  | { kind: 'image'; header: PlanHeader; imageId: string | null; imageName: string | null; writes: number }
   /** notify's wiring table. */
-  | { kind: 'wiring'; rows: WiringRow[]; topicName: string; topicArn: string | null; writes: number };
+  | { kind: 'wiring'; header: PlanHeader; rows: WiringRow[]; topicName: string; topicArn: string | null; writes: number };
 
 /** The one channel a run talks through. */
 export interface IoHost {

@@ -66,12 +66,25 @@ export function renderPlan(header: PlanHeader, rows: PlanRow[], chalk: ChalkInst
 export function renderTotals(rows: PlanRow[]): string {
   const t = totals(rows);
   if (!hasChanges(rows)) return `No changes: ${t.reuse} unchanged.`;
-  const parts = [`${t.create} to create`, `${t.update} to update`];
+  // A plan of deletions only (destroy) says just that.
+  const parts = onlyDeletes(t) ? [] : [`${t.create} to create`, `${t.update} to update`];
   if (t.adopt) parts.push(`${t.adopt} to adopt`);
   if (t.delete) parts.push(`${t.delete} to delete`);
   if (t.conflict) parts.push(`${t.conflict} in conflict`);
   parts.push(`${t.reuse} unchanged`);
   return `Plan: ${parts.join(', ')}.`;
+}
+
+const onlyDeletes = (t: Totals) => t.delete > 0 && t.create === 0 && t.update === 0 && t.adopt === 0;
+
+/**
+ * `Destroyed: 27 deleted, 1 handed over, 2 kept. 31 AWS writes.` (what a destroy plan's rows came
+ * to: an update there is a network handed over to the stack that still uses it).
+ */
+export function renderDestroyed(rows: PlanRow[], writes: number): string {
+  const t = totals(rows);
+  const parts = [`${t.delete} deleted`, ...(t.update ? [`${t.update} handed over`] : []), `${t.reuse} kept`];
+  return `Destroyed: ${parts.join(', ')}. ${writes} AWS write${writes === 1 ? '' : 's'}.`;
 }
 
 /** `Applied: 6 created, 1 updated, 3 unchanged. 14 AWS writes.` (what a plan's rows came to). */
@@ -107,6 +120,6 @@ export function planDocument(header: PlanHeader, rows: PlanRow[]) {
       changes: r.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to ?? null })),
       ...(r.reason ? { reason: r.reason } : {}),
     })),
-    totals: { create: t.create, update: t.update, reuse: t.reuse, adopt: t.adopt, conflict: t.conflict },
+    totals: { create: t.create, update: t.update, reuse: t.reuse, adopt: t.adopt, conflict: t.conflict, delete: t.delete },
   };
 }

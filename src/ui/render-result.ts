@@ -4,7 +4,7 @@
  * CI and test hosts print the same words and the JSON host the documents README promises.
  */
 import type { ChalkInstance } from 'chalk';
-import { planDocument, renderApplied, renderPlan, totals } from './render-plan.js';
+import { planDocument, renderApplied, renderPlan, totals, type PlanHeader } from './render-plan.js';
 import { renderStatus } from './render-status.js';
 import { renderWiring } from '../notifications/wiring.js';
 import { displayWidth, usable, wrap, wrapWords } from './fit.js';
@@ -24,21 +24,26 @@ export function duration(seconds: number): string {
 
 /** The `--json` document of a result (stable keys: README "Machine-readable output"). */
 export function resultDocument(r: Result): unknown {
+  // Every document but bare text is one envelope: stack, region, account, what was done, writes.
+  const envelope = (h: PlanHeader) => ({ stack: h.stack, region: h.region, account: h.account });
   switch (r.kind) {
     case 'text':
       return r.text;
     case 'plan':
-      return planDocument(r.header, r.rows);
+      return { ...planDocument(r.header, r.rows), writes: r.writes ?? 0 };
     case 'applied':
       return { ...planDocument(r.header, r.rows), url: r.url ?? null, writes: r.writes, seconds: Math.round(r.seconds), ...(r.answers ? { verify: { answers: r.answers } } : {}) };
     case 'up-to-date':
       return { ...planDocument(r.header, r.rows), url: r.url ?? null, writes: r.writes };
     case 'status':
-      return r.status;
+      return { ...r.status, account: r.account, writes: r.writes };
     case 'image':
-      return { imageId: r.imageId, imageName: r.imageName, writes: r.writes };
+      return { ...envelope(r.header), imageId: r.imageId, imageName: r.imageName, writes: r.writes };
     case 'wiring':
-      return r.rows.map((w) => ({ group: w.group, topicArn: r.topicArn, types: w.types, action: w.action }));
+      return {
+        ...envelope(r.header), topicArn: r.topicArn,
+        groups: r.rows.map((w) => ({ group: w.group, topicArn: r.topicArn, types: w.types, action: w.action })), writes: r.writes,
+      };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
+import { loadTokenUserData } from '../../src/contract/web-server.js';
 import {
   AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeNotificationConfigurationsCommand, StartInstanceRefreshCommand,
   type DescribeNotificationConfigurationsCommandInput,
@@ -118,7 +119,19 @@ describe('LaunchTemplatesApi', () => {
         },
       }],
     });
-    expect(await api().version('lt-1')).toEqual({ number: 3, imageId: 'ami-1', instanceType: 't2.micro', securityGroupIds: ['sg-1', 'sg-2'], instanceProfile: 'ssm', httpTokens: 'required' });
+    expect(await api().version('lt-1')).toEqual({ number: 3, imageId: 'ami-1', instanceType: 't2.micro', securityGroupIds: ['sg-1', 'sg-2'], instanceProfile: 'ssm', httpTokens: 'required', hasLoadToken: false });
+  });
+
+  it('tells whether a version gives the load token, never reading the token into it; userData decodes it for load', async () => {
+    const token = 'a'.repeat(48);
+    const b64 = Buffer.from(loadTokenUserData(token)).toString('base64');
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-1', Versions: ['2'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 2, LaunchTemplateData: { ImageId: 'ami-1', UserData: b64 } }],
+    });
+    const v = await api().version('lt-1', 2);
+    expect(v).toMatchObject({ number: 2, hasLoadToken: true });
+    expect(JSON.stringify(v)).not.toContain(token);
+    expect(await api().userData('lt-1', 2)).toBe(loadTokenUserData(token));
   });
 
   it('creates with IMDSv2, Name tags on instances and volumes, the stack tag on the template, and the token given', async () => {

@@ -20,19 +20,7 @@ afterEach(() => {
 });
 
 describe('SnsApi', () => {
-  it('finds a topic by name on a later ListTopics page, by the whole last ARN part', async () => {
-    snsMock.on(ListTopicsCommand, {}).resolves({ Topics: [{ TopicArn: arn('Web-ASG-events-old') }, ...Array.from({ length: 99 }, (_, i) => ({ TopicArn: arn(`t${i}`) }))], NextToken: 'p2' });
-    snsMock.on(ListTopicsCommand, { NextToken: 'p2' }).resolves({ Topics: [{ TopicArn: arn('Web-ASG-events') }] });
-    snsMock.on(GetTopicAttributesCommand, { TopicArn: arn('Web-ASG-events') }).resolves({ Attributes: { TopicArn: arn('Web-ASG-events') } });
-    snsMock.on(ListTagsForResourceCommand, { ResourceArn: arn('Web-ASG-events') }).resolves({ Tags: [{ Key: 'asg-wizard:stack', Value: 'Web' }] });
-    const t = await api().findTopicByName('Web-ASG-events');
-    expect(t).toMatchObject({ arn: arn('Web-ASG-events'), name: 'Web-ASG-events', tags: { 'asg-wizard:stack': 'Web' } });
-    expect(snsMock.commandCalls(ListTopicsCommand)).toHaveLength(2);
-  });
-
-  it('answers undefined for an absent topic: not listed, or NotFound on GetTopicAttributes', async () => {
-    snsMock.on(ListTopicsCommand).resolves({ Topics: [{ TopicArn: arn('other') }] });
-    expect(await api().findTopicByName('Web-ASG-events')).toBeUndefined();
+  it('answers undefined for an absent topic: NotFound on GetTopicAttributes', async () => {
     snsMock.on(GetTopicAttributesCommand).rejects(new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } }));
     expect(await api().getTopic(arn('gone'))).toBeUndefined();
   });

@@ -6,7 +6,8 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync } from 'node:fs';
 import { runWizard, tmpSandboxFile, type RunResult, type RunOptions } from '../helpers/run.js';
 import { seedWorld } from '../../src/sandbox/seed.js';
 
@@ -194,3 +195,47 @@ function contents(file: string): string | undefined {
     return undefined;
   }
 }
+
+/** A built stack (the lab's defaults: 2/2/4), copied for each case. */
+let built = '';
+function builtStack(): string {
+  const file = tmpSandboxFile();
+  copyFileSync(built, file);
+  return file;
+}
+
+const DAY_TWO: HostileCase[] = [
+  { label: 'scale --min-size 3 --max-size 2', args: ['scale', '--min-size', '3', '--max-size', '2'], sandbox: builtStack, mentions: ['--min-size 3', '--max-size 2'] },
+  { label: 'scale --desired-capacity above the group\'s max', args: ['scale', '--desired-capacity', '9'], sandbox: builtStack, mentions: ['--desired-capacity 9', 'max size 4', 'Web-ASG'] },
+  { label: 'scale --desired-capacity below the group\'s min', args: ['scale', '--desired-capacity', '1'], sandbox: builtStack, mentions: ['--desired-capacity 1', 'min size 2'] },
+  { label: 'scale --min-size above the group\'s max', args: ['scale', '--min-size', '5'], sandbox: builtStack, mentions: ['--min-size 5', 'max size 4'] },
+  { label: 'scale --min-size -1', args: ['scale', '--min-size', '-1'], sandbox: builtStack, mentions: ['--min-size', '-1', '0 or more'] },
+  { label: 'a recurrence that is not cron', args: ['scale', '--schedule', 'night', '--recurrence', 'every day', '--min-size', '0'], sandbox: builtStack, mentions: ['--recurrence', 'every day', 'not a cron expression'] },
+  { label: 'a cron field out of range', args: ['scale', '--schedule', 'night', '--recurrence', '61 22 * * *', '--min-size', '0'], sandbox: builtStack, mentions: ['--recurrence', '61 22 * * *', 'out of range'] },
+  { label: 'a time zone that is none', args: ['scale', '--schedule', 'night', '--recurrence', '0 22 * * *', '--time-zone', 'Mars/Olympus', '--min-size', '0'], sandbox: builtStack, mentions: ['--time-zone', 'Mars/Olympus'] },
+  { label: 'a schedule without sizes', args: ['scale', '--schedule', 'night', '--recurrence', '0 22 * * *'], sandbox: builtStack, mentions: ['--schedule night', 'sizes'] },
+  { label: 'a one-time schedule in the past', args: ['scale', '--schedule', 'once', '--start-time', '2001-01-01T00:00:00Z', '--min-size', '0'], sandbox: builtStack, mentions: ['--start-time', 'in the past'] },
+  { label: 'scale --stop with sizes', args: ['scale', '--stop', '--min-size', '1'], sandbox: builtStack, mentions: ['--stop', 'no sizes'] },
+  { label: 'scale --stop --start', args: ['scale', '--stop', '--start'], sandbox: builtStack, mentions: ['--stop and --start', 'one at a time'] },
+  { label: 'scale of a group that does not exist', args: ['scale', '--desired-capacity', '2'], sandbox: tmpSandboxFile, mentions: ['Web-ASG', 'does not exist'] },
+  { label: 'destroy of a stack name with bad characters', args: ['destroy', '--yes', '--stack', 'bad_name!'], sandbox: builtStack, mentions: ['--stack', 'bad_name!'] },
+  { label: 'destroy without --yes and no terminal', args: ['destroy'], sandbox: builtStack, mentions: ['missing input', '--yes'] },
+  { label: 'load --minutes 0', args: ['load', '--minutes', '0'], sandbox: builtStack, mentions: ['--minutes', '0', 'from 1 to 60'] },
+  { label: 'load of a stack that does not exist', args: ['load'], sandbox: tmpSandboxFile, mentions: ['load', 'Web-ASG'] },
+  { label: 'iam-policy for a command that is none', args: ['iam-policy', '--commands', 'up,frobnicate'], sandbox: builtStack, mentions: ['--commands', 'frobnicate'] },
+  { label: 'status --watch --interval 0', args: ['status', '--watch', '--interval', '0'], sandbox: builtStack, mentions: ['--interval', '0'] },
+];
+
+describe('the day-two commands with bad input', () => {
+  beforeAll(async () => {
+    built = tmpSandboxFile();
+    const up = await runWizard(built, ['up', '--yes']);
+    expect(up.code, up.stderr).toBe(0);
+  }, 60_000);
+
+  it.each(DAY_TWO.map((c) => [c.label, c] as const))('%s → exit 2, one line naming it, nothing written', async (_label, c) => {
+    const file = c.sandbox!();
+    const r = await runWizard(file, c.args);
+    expectUsageError(r, c.mentions);
+  });
+});

@@ -100,7 +100,10 @@ describe('notify --all --yes', () => {
 
     const json = await runWizard(file, ['notify', '--all', '--yes', '--json']);
     expect(json.writes).toEqual([]);
-    expect(JSON.parse(json.stdout)).toEqual(['api-asg', 'batch-asg', 'web-asg'].map((group) => ({ group, topicArn: OUR_TOPIC, types: ALL_TYPES, action: 'already configured' })));
+    expect(JSON.parse(json.stdout)).toEqual({
+      stack: 'Web', region: 'ap-northeast-2', account: '123456789012', topicArn: OUR_TOPIC, writes: 0,
+      groups: ['api-asg', 'batch-asg', 'web-asg'].map((group) => ({ group, topicArn: OUR_TOPIC, types: ALL_TYPES, action: 'already configured' })),
+    });
   });
 
   it('pages through 250 groups and writes only the missing wiring (the union of present and wanted types)', async () => {
@@ -125,7 +128,9 @@ describe('notify --all --yes', () => {
     const r = await runWizard(file, ['notify', '--all', '--yes', '--json']);
     expect(r.stderr).not.toMatch(/^error:/m);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { group: string; topicArn: string; types: string[]; action: string }[];
+    const doc = JSON.parse(r.stdout) as { writes: number; groups: { group: string; topicArn: string; types: string[]; action: string }[] };
+    const rows = doc.groups;
+    expect(doc.writes).toBe(r.log.length);
     expect(rows.map((x) => x.group)).toEqual(names);
     expect(rows.filter((x) => x.action === 'already configured')).toHaveLength(complete);
     expect(rows.filter((x) => x.action === 'configured')).toHaveLength(250 - complete);

@@ -24,8 +24,8 @@ describe('status of a built stack', () => {
     expect(run.code).toBe(0);
     expect(run.writes).toEqual([]);
     const doc = JSON.parse(run.stdout);
-    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['stack', 'region', 'url', 'group', 'targets', 'policies', 'notifications', 'image', 'launchTemplate']));
-    expect(doc).toMatchObject({ stack: 'Web', region: 'ap-northeast-2', url: expect.stringMatching(/^http:\/\/web-alb-\d+\.ap-northeast-2\.elb\.amazonaws\.com$/i) });
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['stack', 'region', 'account', 'url', 'group', 'targets', 'policies', 'notifications', 'image', 'launchTemplate', 'writes']));
+    expect(doc).toMatchObject({ stack: 'Web', region: 'ap-northeast-2', account: '123456789012', writes: 0, url: expect.stringMatching(/^http:\/\/web-alb-\d+\.ap-northeast-2\.elb\.amazonaws\.com$/i) });
     expect(doc.group).toMatchObject({ name: 'Web-ASG', min: 2, desired: 2, max: 4 });
     expect(doc.group.instances).toHaveLength(2);
     for (const i of doc.group.instances) {
@@ -74,8 +74,8 @@ describe('status of a built stack', () => {
     const json = await runWizard(file, ['status', '--stack', 'Shop', '--json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({
-      stack: 'Shop', region: 'ap-northeast-2', exists: false, url: null, group: null, targets: [], policies: [], notifications: [],
-      image: null, launchTemplate: null, activities: [], instanceRefresh: null,
+      stack: 'Shop', region: 'ap-northeast-2', account: '123456789012', exists: false, url: null, group: null, targets: [], policies: [], notifications: [],
+      image: null, launchTemplate: null, activities: [], instanceRefresh: null, writes: 0,
     });
     expect(json.writes).toEqual([]);
   });

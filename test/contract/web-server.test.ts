@@ -7,7 +7,8 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  instancePage, LOAD_ENDPOINT, LOAD_REFUSAL, loadAccepted, PAGE_LABELS, parseInstancePage, readLoadSeconds,
+  checkLoadToken, instancePage, LOAD_CLOSED, LOAD_ENDPOINT, LOAD_REFUSAL, LOAD_TOKEN, loadAccepted, loadTokenUserData, newLoadToken,
+  PAGE_LABELS, parseInstancePage, parseLoadAccepted, parseLoadToken, readLoadSeconds,
 } from '../../src/contract/web-server.js';
 
 const script = readFileSync(new URL('../../assets/user-data.sh', import.meta.url), 'utf8');
@@ -85,7 +86,39 @@ describe('the load endpoint', () => {
   it('the shipped user data answers as the contract says', () => {
     expect(php).toMatch(/http_response_code\(400\);\s*echo "[^"]*";\s*exit;/);
     expect(phpEcho(php, /http_response_code\(400\);\s*echo "([^"]*)";/, {})).toBe(LOAD_REFUSAL);
-    expect(phpEcho(php, /\n\$seconds = \(int\) \$raw;[\s\S]*echo "([^"]*)";\s*$/, { seconds: '120' })).toBe(loadAccepted(120));
+    expect(phpEcho(php, /\n\$seconds = \(int\) \$raw;[\s\S]*echo "([^"]*)";\s*$/, { seconds: '120', id: 'i-0123456789abcdef0' })).toBe(loadAccepted(120, 'i-0123456789abcdef0'));
+    expect(php).toContain("$id = imds('instance-id', imds_token());");
+  });
+
+  it('is closed without the stack\'s token: the shipped PHP reads the contract\'s header and file, compares in constant time, and refuses as the contract says', () => {
+    expect(php).toContain(`$known = trim((string) @file_get_contents('${LOAD_TOKEN.file}'));`);
+    expect(php).toContain(`$given = (string) ($_SERVER['${LOAD_TOKEN.phpKey}'] ?? '');`);
+    expect(`HTTP_${LOAD_TOKEN.header.toUpperCase().replace(/-/g, '_')}`).toBe(LOAD_TOKEN.phpKey);
+    expect(php).toContain("if ($known === '' || !hash_equals($known, $given)) {");
+    expect(phpEcho(php, /http_response_code\(403\);\s*echo "([^"]*)";/, {})).toBe(LOAD_CLOSED);
+    // The refusal comes before anything else is read or run.
+    expect(php.indexOf('http_response_code(403)')).toBeLessThan(php.indexOf("$raw = $_GET"));
+  });
+
+  it('the launch template\'s user data writes the token where the PHP reads it, and the token is read back from it', () => {
+    const token = newLoadToken();
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(newLoadToken()).not.toBe(token);
+    const ud = loadTokenUserData(token);
+    expect(ud).toMatch(/^#!\/bin\/bash\n/);
+    expect(ud).toContain(`> ${LOAD_TOKEN.file}`);
+    expect(parseLoadToken(ud)).toBe(token);
+    expect(parseLoadToken('#!/bin/bash\necho hi\n')).toBeUndefined();
+    expect(() => loadTokenUserData("x'; rm -rf /; '")).toThrow();
+  });
+
+  it('checks a token exactly, and refuses when the instance keeps none', () => {
+    const token = newLoadToken();
+    expect(checkLoadToken(token, token)).toBe(true);
+    expect(checkLoadToken(token, token.slice(0, -1) + (token.endsWith('0') ? '1' : '0'))).toEqual({ status: 403, body: LOAD_CLOSED });
+    expect(checkLoadToken(token, undefined)).toEqual({ status: 403, body: LOAD_CLOSED });
+    expect(checkLoadToken(undefined, token)).toEqual({ status: 403, body: LOAD_CLOSED });
+    expect(checkLoadToken('', '')).toEqual({ status: 403, body: LOAD_CLOSED });
   });
 
   it.each([
@@ -106,6 +139,7 @@ describe('the load endpoint', () => {
 
   it('says its bounds in its refusal', () => {
     expect(LOAD_REFUSAL).toBe('seconds must be a whole number from 1 to 3600\n');
-    expect(loadAccepted(300)).toBe('burning CPU for 300 s\n');
+    expect(loadAccepted(300, 'i-0123456789abcdef0')).toBe('burning CPU for 300 s on i-0123456789abcdef0\n');
+    expect(parseLoadAccepted(loadAccepted(300, 'i-0123456789abcdef0'))).toEqual({ seconds: 300, instanceId: 'i-0123456789abcdef0' });
   });
 });

@@ -105,4 +105,21 @@ describe('every Next: command runs as printed', () => {
     expect(notify.code, notify.stderr).toBe(0);
     expectRuns(notify, 1);
   }, 180_000);
+
+  it('day two: scale --stop → scale --start brings the group back; destroy → up builds the stack anew', () => {
+    const file = sandboxFile();
+    expect(wizard(['up', '--yes', '--sandbox', file, '--stack', 'Shop']).code).toBe(0);
+    const stop = wizard(['scale', '--stop', '--yes', '--sandbox', file, '--stack', 'Shop']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(nextCommands(stop.stderr)[0]).toMatch(/ scale .*--start/);
+    expectRuns(stop, 1);
+    let group = (JSON.parse(readFileSync(file, 'utf8')) as World).autoscaling.groups.find((g) => g.name === 'Shop-ASG')!;
+    expect([group.minSize, group.desiredCapacity]).toEqual([2, 2]);
+    const destroy = wizard(['destroy', '--yes', '--sandbox', file, '--stack', 'Shop']);
+    expect(destroy.code, destroy.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as World).autoscaling.groups.filter((g) => g.name === 'Shop-ASG' && !g.deletingAt)).toHaveLength(0);
+    expectRuns(destroy, 1);
+    group = (JSON.parse(readFileSync(file, 'utf8')) as World).autoscaling.groups.find((g) => g.name === 'Shop-ASG' && !g.deletingAt)!;
+    expect(group.desiredCapacity).toBe(2);
+  }, 180_000);
 });

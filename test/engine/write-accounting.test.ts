@@ -101,4 +101,19 @@ describe('every write of an apply is accounted for by a row, and every changing 
     expect(a.silent).toEqual([]);
     expect((JSON.parse(r.stdout) as { rows: DocRow[] }).rows.find((x) => x.name === 'Web-ALB-SG')!.action).toBe('adopt');
   });
+
+  it('destroy: every deletion (and a network handed over) is made for its row, and every delete row deletes', async () => {
+    const file = tmpSandboxFile();
+    const cert = await importCertificate(file);
+    expect((await runWizard(file, ['up', '--yes', '--session-manager', '--nat-gateway', '--certificate-arn', cert, '--subscription-protocol', 'email', '--subscription-endpoint', 'ops@example.com'])).code).toBe(0);
+    expect((await runWizard(file, ['up', '--yes', '--stack', 'Shop'])).code).toBe(0);
+    const a = accounting(await runWizard(file, ['destroy', '--yes', '--json']));
+    expect(a.unaccounted).toEqual([]);
+    expect(a.silent).toEqual([]);
+    expect([...a.steps].sort()).toEqual(['auto-scaling', 'bake', 'instance-profile', 'instance-security', 'launch-template', 'load-balancer', 'network', 'notifications']);
+    const b = accounting(await runWizard(file, ['destroy', '--yes', '--json', '--stack', 'Shop']));
+    expect(b.unaccounted).toEqual([]);
+    expect(b.silent).toEqual([]);
+    expect(b.steps.has('network')).toBe(true);
+  });
 });

@@ -50,6 +50,10 @@ export interface RunOptions {
   noSandbox?: boolean;
   /** Waiter bounds instead of the default (a test of a time-out makes them short); null: the product's own bounds. */
   waits?: { maxWaitSeconds: number; minDelay: number; maxDelay: number } | null;
+  /** Stands in for the wait between looks (status --watch, load): a test moves the sandbox clock instead of sleeping. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where a command that takes Ctrl-C over registers its handler (a test calls it to stop the command). */
+  onSigint?: (handler: () => void) => () => void;
 }
 
 /** `asg-wizard ...args --sandbox file`, in-process; never throws. */
@@ -68,6 +72,8 @@ export async function runWizard(file: string, args: string[], o: RunOptions = {}
     onSandbox: (s) => (sandbox = s),
     onClients: (c) => (clients = c),
     ...(o.waits === null ? {} : { waits: o.waits ?? { maxWaitSeconds: 60, minDelay: 1, maxDelay: 1 } }),
+    ...(o.sleep ? { sleep: o.sleep } : {}),
+    ...(o.onSigint ? { onSigint: o.onSigint } : {}),
   });
   const writes = (sandbox?.calls ?? []).filter((c) => c.mutating && c.lag !== 'consistency').map((c) => `${c.service} ${c.command}`);
   return { code, stdout: stdout.text, stderr: stderr.text, sandbox, writes, log: [...(clients?.writes ?? [])] };

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateImageCommand,
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeInstancesCommand, GetConsoleOutputCommand,
   RunInstancesCommand, TerminateInstancesCommand, type _InstanceType,
 } from '@aws-sdk/client-ec2';
@@ -18,6 +19,7 @@ import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
 import { TIMES } from '../../src/sandbox/timings.js';
 import { parseSignal, USER_DATA_DONE_MARKER, USER_DATA_DONE_PATH, wrapUserData } from '../../src/contract/user-data.js';
+import { LOAD_CLOSED, LOAD_TOKEN, loadTokenUserData, newLoadToken } from '../../src/contract/web-server.js';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e);
@@ -120,7 +122,7 @@ describe('HTTP to an instance\'s public IP', () => {
     expect(parseSignal(done.body)).toEqual({ exit: 0 });
     expect((await sandbox.httpGet(`http://${ip(id)}/`)).body).toContain(`Instance: ${id}`);
     // The same web server as behind the load balancer: /load works here too, other paths are 404.
-    expect(await sandbox.httpGet(`http://${ip(id)}/load?seconds=30`)).toMatchObject({ status: 200, body: 'burning CPU for 30 s\n', instanceId: id });
+    expect(await sandbox.httpGet(`http://${ip(id)}/load?seconds=30`)).toMatchObject({ status: 200, body: `burning CPU for 30 s on ${id}\n`, instanceId: id });
     expect(sandbox.world.ec2.instances.find((r) => r.id === id)!.cpuBurnUntil).toBeGreaterThan(Date.now());
     expect((await sandbox.httpGet(`http://${ip(id)}/no-such-page`)).status).toBe(404);
     const blocked = await sandbox.httpGet(`http://${ip(shut)}${USER_DATA_DONE_PATH}`);
@@ -136,5 +138,24 @@ describe('HTTP to an instance\'s public IP', () => {
     advance(TIMES.instancePendingToRunning + TIMES.userDataFromBoot + 1000);
     expect(parseSignal((await sandbox.httpGet(`http://${ip}${USER_DATA_DONE_PATH}`)).body)).toEqual({ exit: 0 });
     expect((await sandbox.httpGet(`http://${ip}/`)).status).toBe(404);
+  });
+});
+
+describe("the web server's /load, closed without the stack's token", () => {
+  it('answers 403 without the token the instance keeps, loads with it; an image baked from it asks for it too', async () => {
+    const { aws, sandbox, advance } = setup();
+    const open = await callerGroup(aws, sandbox);
+    const token = newLoadToken();
+    // What the instance runs: a web server whose load.php asks for the token, and the token written at boot.
+    const guarded = wrapUserData(`#!/bin/bash\ndnf install -y httpd\n# load.php reads $_SERVER['${LOAD_TOKEN.phpKey}']\n${loadTokenUserData(token).replace('#!/bin/bash\n', '')}`);
+    const id = await launch(aws, 't2.micro', guarded, [open]);
+    advance(TIMES.instancePendingToRunning + TIMES.userDataFromBoot + 1000);
+    const ip = sandbox.world.ec2.instances.find((r) => r.id === id)!.publicIp!;
+    expect(await sandbox.httpGet(`http://${ip}/load?seconds=30`)).toMatchObject({ status: 403, body: LOAD_CLOSED });
+    expect(await sandbox.httpGet(`http://${ip}/load?seconds=30`, { [LOAD_TOKEN.header]: newLoadToken() })).toMatchObject({ status: 403, body: LOAD_CLOSED });
+    expect(sandbox.world.ec2.instances.find((r) => r.id === id)!.cpuBurnUntil).toBeUndefined();
+    expect(await sandbox.httpGet(`http://${ip}/load?seconds=30`, { [LOAD_TOKEN.header.toLowerCase()]: token })).toMatchObject({ status: 200, body: `burning CPU for 30 s on ${id}\n` });
+    const { ImageId } = await aws.ec2.send(new CreateImageCommand({ InstanceId: id, Name: 'guarded' }));
+    expect(sandbox.world.ec2.images.find((i) => i.id === ImageId)!.loadGuarded).toBe(true);
   });
 });

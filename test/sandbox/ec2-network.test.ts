@@ -408,7 +408,8 @@ describe('EC2 network sandbox', () => {
     }));
     const natId = created.NatGateway!.NatGatewayId!;
     expect(created.NatGateway).toMatchObject({ State: 'pending', VpcId: vpcId, Tags: [{ Key: 'Name', Value: 'nat' }] });
-    expect((await failure(ec2.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId! })))).name).toBe('InvalidIPAddress.InUse');
+    // AWS answers AuthFailure (not InvalidIPAddress.InUse) while a NAT gateway holds the address.
+    expect((await failure(ec2.send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId! })))).name).toBe('AuthFailure');
 
     sandbox.world.clock.offsetMs += TIMES.natGatewayPendingToAvailable;
     await waitUntilNatGatewayAvailable({ client: ec2, maxWaitTime: 10, minDelay: 1 }, { NatGatewayIds: [natId] });

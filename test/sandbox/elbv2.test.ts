@@ -377,7 +377,7 @@ describe('sandboxHttpGet', () => {
     expect(answers[0]!.body).toContain(`<p>Availability Zone: ${subnets[0]!.az}</p>`);
 
     const load = sandboxHttpGetWorld(w, `${url}load?seconds=120`);
-    expect(load).toMatchObject({ status: 200, body: 'burning CPU for 120 s\n' });
+    expect(load).toMatchObject({ status: 200, body: `burning CPU for 120 s on ${load.instanceId}\n` });
     const burning = w.ec2.instances.find((i) => i.id === load.instanceId)!;
     expect(burning.cpuBurnUntil).toBeGreaterThan(Date.now() + 100_000);
     // The lab's web server: its bounds on /load, and Apache's 404 for what it does not serve.

@@ -14,13 +14,14 @@ import {
   CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteSecurityGroupCommand,
   DeleteSubnetCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand,
   ModifyLaunchTemplateCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand, RunInstancesCommand,
-  TerminateInstancesCommand, EC2ServiceException,
+  TerminateInstancesCommand, EC2ServiceException, ReleaseAddressCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand,
 } from '@aws-sdk/client-ec2';
+import { DeleteLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateAutoScalingGroupCommand, StartInstanceRefreshCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { Sandbox } from '../../src/sandbox/index.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { TG_ARN, pushLoadBalancer } from '../helpers/fixtures.js';
+import { LB_ARN, TG_ARN, pushLoadBalancer } from '../helpers/fixtures.js';
 
 function tmpFile() {
   return join(mkdtempSync(join(tmpdir(), 'asgw-lag-')), 'sandbox.json');
@@ -279,5 +280,41 @@ describe("a terminated instance's network interface", () => {
     expect(((await ec2.send(new DeleteSubnetCommand({ SubnetId: subnetId })).catch((e: Error) => e)) as Error).name).toBe('DependencyViolation');
     advance(180_000);
     await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+  });
+});
+
+describe("a deleted load balancer's network interfaces and a deleted NAT gateway's address", () => {
+  it('a deleted load balancer holds its group, its subnets and the gateway\'s detach for the next one or two attempts (instant), as eni-release', async () => {
+    const { ec2, elbv2, sandbox, w } = (() => {
+      const s = setup();
+      return { ...s, elbv2: s.aws.elbv2 };
+    })();
+    const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ VpcId: w.ec2.vpcs[0]!.id, GroupName: 'alb', Description: 'alb' }));
+    await untilAnswered(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] })));
+    await sandbox.transact((world) => pushLoadBalancer(world, Date.now() + world.clock.offsetMs, GroupId!));
+    expect(((await ec2.send(new DeleteSecurityGroupCommand({ GroupId })).catch((e: Error) => e)) as Error).name).toBe('DependencyViolation');
+    await elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: LB_ARN }));
+    const { refused } = await untilAnswered(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId })));
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(refused)).toEqual(new Set(['DependencyViolation']));
+    expect(sandbox.calls.filter((c) => c.lag === 'eni-release').length).toBe(refused.length);
+  });
+
+  it('a NAT gateway\'s Elastic IP answers AuthFailure while it holds it, and for a moment after it is deleted', async () => {
+    const { ec2, advance, sandbox } = setup({ latencyScale: 0 });
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
+    const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await untilAnswered(() => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })));
+    const subnet = (await untilAnswered(() => ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.9.1.0/24', AvailabilityZone: 'ap-northeast-2a' })))).value.Subnet!.SubnetId!;
+    const eip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+    const nat = (await untilAnswered(() => ec2.send(new CreateNatGatewayCommand({ SubnetId: subnet, AllocationId: eip })))).value.NatGateway!.NatGatewayId!;
+    expect(((await ec2.send(new ReleaseAddressCommand({ AllocationId: eip })).catch((e: Error) => e)) as Error).name).toBe('AuthFailure');
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: nat }));
+    advance(1_000);
+    expect((await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat] }))).NatGateways![0]!.State).toBe('deleted');
+    const { refused } = await untilAnswered(() => ec2.send(new ReleaseAddressCommand({ AllocationId: eip })));
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(refused)).toEqual(new Set(['AuthFailure']));
+    expect(sandbox.calls.filter((c) => c.lag === 'eni-release')).toHaveLength(refused.length);
   });
 });

@@ -88,7 +88,7 @@ describe('bake in a fresh account', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.writes).toEqual([]);
     const doc = JSON.parse(again.stdout) as { imageId: string; imageName: string; writes: number };
-    expect(doc).toEqual({ imageId: ourImages(world(file), 'Web Server v1')[0]!.id, imageName: 'Web Server v1', writes: 0 });
+    expect(doc).toEqual({ stack: 'Web', region: 'ap-northeast-2', account: '123456789012', imageId: ourImages(world(file), 'Web Server v1')[0]!.id, imageName: 'Web Server v1', writes: 0 });
   });
 
   it('a new --image-name bakes a second image and keeps the first', async () => {

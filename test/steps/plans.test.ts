@@ -132,7 +132,7 @@ describe('instance-profile.plan', () => {
 });
 
 describe('launch-template.plan', () => {
-  const def = { number: 1, imageId: 'ami-1', instanceType: 't2.micro', securityGroupIds: ['sg-inst'], httpTokens: 'required' };
+  const def = { number: 1, imageId: 'ami-1', instanceType: 't2.micro', securityGroupIds: ['sg-inst'], httpTokens: 'required', hasLoadToken: true };
   const lt = { id: 'lt-1', name: 'Web', defaultVersion: 1, latestVersion: 1, tags: OURS };
   const deps = (imageId: unknown) => ({ bake: { imageId, imageName: 'Web Server v1' }, 'instance-security': { securityGroupId: 'sg-inst' } }) as Parameters<typeof launchTemplateStep.plan>[2];
   it.each<[string, LaunchTemplateFound, unknown, string, string]>([
@@ -140,6 +140,7 @@ describe('launch-template.plan', () => {
     ['as wanted', { lt, def }, 'ami-1', 'reuse LaunchTemplate Web', '-'],
     ['a new image: a new version made the default', { lt, def }, 'ami-2', 'update LaunchTemplate Web [ImageId,DefaultVersion]', 'update'],
     ['the latest version already holds it (a run stopped before moving the default): that one', { lt: { ...lt, latestVersion: 2 }, def, latest: { ...def, number: 2, imageId: 'ami-2' } }, 'ami-2', 'update LaunchTemplate Web [ImageId,DefaultVersion]', 'update'],
+    ['a version without the load token (made before load was closed): a new version with one', { lt, def: { ...def, hasLoadToken: false } }, 'ami-1', 'update LaunchTemplate Web [LoadToken,DefaultVersion]', 'update'],
   ])('%s', (_what, found, imageId, row, op) => {
     const [r] = launchTemplateStep.plan(cfg(), found, deps(imageId));
     expect(brief(r!)).toBe(row);
@@ -152,6 +153,14 @@ describe('launch-template.plan', () => {
     const reused = launchTemplateStep.outputs(cfg(), { lt: { ...lt, latestVersion: 2 }, def, latest: { ...def, number: 2, imageId: 'ami-2' } }, deps('ami-2'));
     expect(reused).toMatchObject({ defaultVersion: 2, versionChanged: true });
     expect((launchTemplateStep.plan(cfg(), { lt: { ...lt, latestVersion: 2 }, def, latest: { ...def, number: 2, imageId: 'ami-2' } }, deps('ami-2'))[0]!.change as { version?: number; spec?: unknown })).toEqual({ op: 'update', templateId: 'lt-1', version: 2 });
+  });
+
+  it('plans the load token by where it comes from, never the token: carried over from the version that has it, else drawn at apply', () => {
+    const carried = launchTemplateStep.plan(cfg(), { lt, def }, deps('ami-2'))[0]!.change as { spec: { loadToken: unknown } };
+    expect(carried.spec.loadToken).toEqual({ fromVersion: 1 });
+    const drawn = launchTemplateStep.plan(cfg(), {}, deps('ami-1'))[0]!.change as { spec: { loadToken: unknown } };
+    expect(drawn.spec.loadToken).toBe('new');
+    expect(JSON.stringify(carried)).not.toMatch(/[0-9a-f]{48}/);
   });
 });
 

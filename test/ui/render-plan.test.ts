@@ -4,7 +4,7 @@
  */
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { hasChanges, planDocument, renderPlan, renderTotals, totals } from '../../src/ui/render-plan.js';
+import { hasChanges, planDocument, renderDestroyed, renderPlan, renderTotals, totals } from '../../src/ui/render-plan.js';
 import type { PlanRow } from '../../src/engine/types.js';
 
 const plain = new Chalk({ level: 0 });
@@ -90,12 +90,19 @@ describe('totals', () => {
     expect(totals([...MIXED, ...RISKY])).toEqual({ create: 2, update: 1, reuse: 1, adopt: 1, conflict: 1, delete: 0 });
   });
 
-  it('renderTotals: create/update always, adopt/delete/conflict only when present, unchanged last', () => {
+  it('renderTotals: create/update always (but in a plan of deletions only), adopt/delete/conflict only when present, unchanged last', () => {
     expect(renderTotals(MIXED)).toBe('Plan: 2 to create, 1 to update, 1 unchanged.');
     expect(renderTotals(REUSED)).toBe('No changes: 2 unchanged.');
     expect(renderTotals([])).toBe('No changes: 0 unchanged.');
     const del: PlanRow = { key: 'k9', step: 'verify', action: 'delete', type: 'AWS::EC2::Instance', name: 'bake', changes: [] };
-    expect(renderTotals([...REUSED, del])).toBe('Plan: 0 to create, 0 to update, 1 to delete, 2 unchanged.');
+    expect(renderTotals([...REUSED, del])).toBe('Plan: 1 to delete, 2 unchanged.');
+    expect(renderTotals([...MIXED, del])).toBe('Plan: 2 to create, 1 to update, 1 to delete, 1 unchanged.');
+  });
+
+  it('renderDestroyed: deleted, handed over (only when some were), kept, and the writes', () => {
+    const del: PlanRow = { key: 'k9', step: 'network', action: 'delete', type: 'AWS::EC2::VPC', name: 'VPC-Lab', changes: [] };
+    expect(renderDestroyed([del, ...REUSED], 9)).toBe('Destroyed: 1 deleted, 2 kept. 9 AWS writes.');
+    expect(renderDestroyed([{ ...del, action: 'update' }], 1)).toBe('Destroyed: 0 deleted, 1 handed over, 0 kept. 1 AWS write.');
   });
 
   it('hasChanges: anything but reuse is a change', () => {
@@ -114,7 +121,7 @@ describe('planDocument (plan --json)', () => {
     expect(doc.stack).toBe('Web');
     expect(doc.region).toBe('ap-northeast-2');
     expect(doc.account).toBe('123456789012');
-    expect(doc.totals).toEqual({ create: 2, update: 1, reuse: 1, adopt: 1, conflict: 1 });
+    expect(doc.totals).toEqual({ create: 2, update: 1, reuse: 1, adopt: 1, conflict: 1, delete: 0 });
   });
 
   it('gives every row action, type, name, id (null if unknown) and changes; extra keys only from the documented additions', () => {
