@@ -10,18 +10,20 @@
 import type { Command } from 'commander';
 import { PARAM_FLAGS, optionAttr } from '../config/flags.js';
 import type { Deps, GlobalOptions } from './context.js';
+import { helpExamples } from './options.js';
 
-const EXAMPLES = `
-Examples:
-  asg-wizard destroy                      show what goes, then type the stack name to confirm
-  asg-wizard destroy --dry-run            the plan of deletions only (writes nothing, never asks)
-  asg-wizard destroy --yes --json         unattended (CI): the plan as applied, with the write count
-  asg-wizard destroy --keep-image         everything but the baked images (a later up reuses them)
-  asg-wizard destroy --stack Shop         another stack (built with --stack Shop)
+const EXAMPLES = `${helpExamples([
+  ['show what goes, then type the stack name to confirm', 'asg-wizard destroy'],
+  ['the plan of deletions only (writes nothing, never asks)', 'asg-wizard destroy --dry-run'],
+  ['unattended (CI): the plan as applied, with the write count', 'asg-wizard destroy --yes --json'],
+  ['everything but the baked images (a later up reuses them)', 'asg-wizard destroy --keep-image'],
+  ['another stack (built with --stack Shop)', 'asg-wizard destroy --stack Shop'],
+])}
 
-Only resources tagged asg-wizard:stack=<stack> are deleted. Security groups, the load balancer, the
-target group and the topic are looked up by the names the stack was built with: give destroy the
-same name flags (or --config file) that up had.`;
+Only resources tagged asg-wizard:stack=<stack> are deleted. Security groups,
+the load balancer, the target group and the topic are looked up by the names
+the stack was built with: give destroy the same name flags (or --config file)
+that up had.`;
 
 /** Flags `destroy` takes (names come from the same flags and config file as `up`). */
 export interface DestroyOptions {

@@ -9,13 +9,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { PARAM_FLAGS, optionAttr } from '../config/flags.js';
 import type { Deps, GlobalOptions } from './context.js';
+import { helpExamples } from './options.js';
 
-const EXAMPLES = `
-Examples:
-  asg-wizard iam-policy > asg-wizard-policy.json                   every command, this stack, this account
-  asg-wizard iam-policy --commands plan,status                     read only: a reviewer's policy
-  asg-wizard iam-policy --commands up,destroy --stack Shop --account-id 123456789012
-  aws iam create-policy --policy-name asg-wizard-Web --policy-document file://asg-wizard-policy.json`;
+const EXAMPLES = `${helpExamples([
+  ['every command, this stack, this account', 'asg-wizard iam-policy > asg-wizard-policy.json'],
+  ['read only: a reviewer\'s policy', 'asg-wizard iam-policy --commands plan,status'],
+  ['up and destroy for stack Shop in another account', 'asg-wizard iam-policy --commands up,destroy --stack Shop \\\n      --account-id 123456789012'],
+  ['then create it in IAM', 'aws iam create-policy --policy-name asg-wizard-Web \\\n      --policy-document file://asg-wizard-policy.json'],
+])}`;
 
 /** The flags of `iam-policy`. */
 export interface IamPolicyOptions { commands?: string[]; accountId?: string; [flag: string]: unknown }

@@ -8,14 +8,16 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Deps, GlobalOptions } from './context.js';
+import { helpExamples } from './options.js';
 
-const EXAMPLES = `
-Examples:
-  asg-wizard load                       5 minutes of CPU load; watch the scale-out, then the scale-in (about 25 min)
-  asg-wizard load --minutes 10 --json   the timeline as one JSON document at the end
+const EXAMPLES = `${helpExamples([
+  ['5 minutes of CPU load; watch the scale-out, then the scale-in (~25 min)', 'asg-wizard load'],
+  ['the timeline as one JSON document at the end', 'asg-wizard load --minutes 10 --json'],
+])}
 
-Only asg-wizard load can load the instances: /load asks for the stack's load token, which the
-launch template gives the instances at boot. Ctrl-C stops watching; the load runs its course.`;
+Only asg-wizard load can load the instances: /load asks for the stack's load
+token, which the launch template gives the instances at boot. Ctrl-C stops
+watching; the load runs its course.`;
 
 export interface LoadOptions { minutes?: number; interval?: number }
 

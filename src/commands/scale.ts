@@ -10,20 +10,21 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Deps, GlobalOptions } from './context.js';
-import { parseInt10 } from './options.js';
+import { parseInt10, helpExamples } from './options.js';
 
-const EXAMPLES = `
-Examples:
-  asg-wizard scale                                        the group's sizes and scheduled actions
-  asg-wizard scale --desired-capacity 3                   one more instance (within min and max)
-  asg-wizard scale --min-size 1 --max-size 6
-  asg-wizard scale --stop                                 min = desired = 0: every instance goes, nothing is deleted
-  asg-wizard scale --start                                back to the stack's sizes (or give them)
-  asg-wizard scale --schedule night --recurrence "0 22 * * *" --time-zone Asia/Seoul --min-size 0 --desired-capacity 0
-  asg-wizard scale --schedule morning --recurrence "0 8 * * 1-5" --time-zone Asia/Seoul --min-size 2 --desired-capacity 2
-  asg-wizard scale --delete-schedule night
+const EXAMPLES = `${helpExamples([
+  ['the group\'s sizes and scheduled actions', 'asg-wizard scale'],
+  ['one more instance (within min and max)', 'asg-wizard scale --desired-capacity 3'],
+  ['a wider range', 'asg-wizard scale --min-size 1 --max-size 6'],
+  ['min = desired = 0: every instance goes, nothing is deleted', 'asg-wizard scale --stop'],
+  ['back to the stack\'s sizes (or give them)', 'asg-wizard scale --start'],
+  ['stop it every night at 22:00 Seoul time', 'asg-wizard scale --schedule night --recurrence "0 22 * * *" \\\n      --time-zone Asia/Seoul --min-size 0 --desired-capacity 0'],
+  ['start it on weekday mornings', 'asg-wizard scale --schedule morning --recurrence "0 8 * * 1-5" \\\n      --time-zone Asia/Seoul --min-size 2 --desired-capacity 2'],
+  ['delete a scheduled action', 'asg-wizard scale --delete-schedule night'],
+])}
 
-A later up keeps what scale set: a stopped group stays stopped unless up is given sizes.`;
+A later up keeps what scale set: a stopped group stays stopped unless up is
+given sizes.`;
 
 /** The flags of `scale`. */
 export interface ScaleOptions {
