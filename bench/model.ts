@@ -38,8 +38,9 @@ const lag = (what: string): Wait => ({ what: `${what} visible (read-after-create
  * A step's calls themselves take no AWS time here (tens of milliseconds each on AWS).
  */
 export const WAITS: Record<StepId, Wait[]> = {
-  // Its creates run one after another; each next call naming the one just made meets its lag.
-  network: [lag('VPC'), lag('internet gateway'), lag('public subnet A'), lag('public subnet C'), lag('public route table'), lag('private route table')],
+  // Its creates run in waves (steps/network.ts): the VPC; the gateway and the subnets together;
+  // the route tables together. Each wave's first call naming what the last one made meets its lag.
+  network: [lag('VPC'), lag('internet gateway and subnets (made together)'), lag('route tables (made together)')],
   bake: [
     lag('bake security group'),
     { what: 'bake instance running', seconds: s(TIMES.instancePendingToRunning) },

@@ -256,46 +256,53 @@ function outputs(config: StackConfig, found: NetworkFound): NetworkOut {
   return { vpcId: found.vpc?.id ?? ref(VPC_KEY, 'id', config.network.vpcName), publicSubnetIds: ids(true), privateSubnetIds: ids(false) };
 }
 
-/** AWS's order: the VPC, its gateway, the subnets, a NAT gateway, then the route tables. */
-const ORDER: NetworkChange['op'][] = ['create-vpc', 'create-igw', 'attach-igw', 'create-subnet', 'map-public-ip', 'create-nat', 'route-table'];
+/**
+ * AWS's order, in waves: the VPC; then its gateway and subnets, which name only the VPC; a NAT
+ * gateway (in a public subnet); then the route tables, which name the gateways and subnets. The
+ * rows of a wave run together, so their read-after-create lags overlap (3 deep, not 6).
+ */
+const WAVES: NetworkChange['op'][][] = [['create-vpc'], ['create-igw', 'attach-igw', 'create-subnet', 'map-public-ip'], ['create-nat'], ['route-table']];
 
-/** Builds what the lab network lacks, row by row; each piece tagged at creation. */
+/** Builds what the lab network lacks, wave by wave; each piece tagged at creation. */
 async function apply(ctx: StepContext, rows: PlanRow<NetworkChange>[], refs: Parameters<typeof produce>[0]): Promise<void> {
   const net = ctx.aws.network;
-  const changing = rows.filter((r) => r.change).sort((a, b) => ORDER.indexOf(a.change!.op) - ORDER.indexOf(b.change!.op));
-  for (const r of changing) {
+  const one = (r: PlanRow<NetworkChange>) => ctx.forRow(r, async () => {
     const c = refs.resolve(r.change!);
     ctx.progress.update(`${r.type.split('::').pop()} ${r.name}`);
-    await ctx.forRow(r, async () => {
-      switch (c.op) {
-        case 'create-vpc':
-          produce(refs, r, 'id', await net.createVpc(c.cidr, c.tags));
-          break;
-        case 'create-igw':
-          produce(refs, r, 'id', await net.createInternetGateway(c.vpcId, c.tags));
-          break;
-        case 'attach-igw':
-          await net.attachInternetGateway(c.igwId, c.vpcId);
-          break;
-        case 'create-subnet':
-          produce(refs, r, 'id', await net.createSubnet(c.vpcId, c.cidr, c.az, c.tags, c.public));
-          break;
-        case 'map-public-ip':
-          await net.setMapPublicIp(c.subnetId);
-          break;
-        case 'create-nat':
-          ctx.progress.update(`NAT gateway ${r.name} (${estimate('nat-gateway')})`);
-          produce(refs, r, 'id', await net.createNatGateway(c.subnetId, c.tags, waitOpts(ctx, 'nat-gateway')));
-          break;
-        case 'route-table': {
-          const id = c.tableId ?? (await net.createRouteTable(c.create!.vpcId, c.create!.tags));
-          produce(refs, r, 'id', id);
-          if (c.route) await net.createDefaultRoute(id, c.route);
-          for (const subnetId of c.associate) await net.associateRouteTable(id, subnetId);
-          break;
-        }
+    switch (c.op) {
+      case 'create-vpc':
+        produce(refs, r, 'id', await net.createVpc(c.cidr, c.tags));
+        break;
+      case 'create-igw':
+        produce(refs, r, 'id', await net.createInternetGateway(c.vpcId, c.tags));
+        break;
+      case 'attach-igw':
+        await net.attachInternetGateway(c.igwId, c.vpcId);
+        break;
+      case 'create-subnet':
+        produce(refs, r, 'id', await net.createSubnet(c.vpcId, c.cidr, c.az, c.tags, c.public));
+        break;
+      case 'map-public-ip':
+        await net.setMapPublicIp(c.subnetId);
+        break;
+      case 'create-nat':
+        ctx.progress.update(`NAT gateway ${r.name} (${estimate('nat-gateway')})`);
+        produce(refs, r, 'id', await net.createNatGateway(c.subnetId, c.tags, waitOpts(ctx, 'nat-gateway')));
+        break;
+      case 'route-table': {
+        const id = c.tableId ?? (await net.createRouteTable(c.create!.vpcId, c.create!.tags));
+        produce(refs, r, 'id', id);
+        if (c.route) await net.createDefaultRoute(id, c.route);
+        for (const subnetId of c.associate) await net.associateRouteTable(id, subnetId);
+        break;
       }
-    });
+    }
+  });
+  for (const wave of WAVES) {
+    // Every row of the wave runs to its end (what it made is then recorded); the first failure is thrown after.
+    const settled = await Promise.allSettled(rows.filter((r) => r.change && wave.includes(r.change.op)).map(one));
+    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
