@@ -5,10 +5,28 @@
  * means "not a terminal" (a file, a pipe, a test): the text is left as it is.
  */
 import { stripVTControlCharacters } from 'node:util';
+import { eastAsianWidth } from 'get-east-asian-width';
 
-/** The columns a string takes (colour codes take none; every code point one). */
+/** Marks that combine with the character before them, and zero-width characters: no column. */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200B-\u200F\u2060\uFE00-\uFE0F]$/u;
+
+/** The columns one character takes in a terminal: 2 for East Asian wide ones (한글, 漢字), 0 for combining marks. */
+function charWidth(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || ZERO_WIDTH.test(ch)) return 0;
+  return cp < 0x1100 ? 1 : eastAsianWidth(cp);
+}
+
+/** The columns a string takes in a terminal (colour codes take none; East Asian wide characters two). */
 export function displayWidth(s: string): number {
-  return [...stripVTControlCharacters(s)].length;
+  let n = 0;
+  for (const ch of stripVTControlCharacters(s)) n += charWidth(ch);
+  return n;
+}
+
+/** `s` padded with spaces to `columns` display columns (as `padEnd`, by columns instead of code units). */
+export function padColumns(s: string, columns: number): string {
+  return s + ' '.repeat(Math.max(0, columns - displayWidth(s)));
 }
 
 /**
@@ -27,11 +45,18 @@ export function terminalWidth(stream: { isTTY?: boolean; columns?: number } | un
  */
 export const usable = (width: number) => Math.max(20, width - 1);
 
-/** `s` cut to `max` columns, ending in "…" when cut. */
+/** `s` cut to `max` columns, ending in "…" when cut (a wide character is never split). */
 export function truncate(s: string, max: number): string {
-  const chars = [...s];
-  if (chars.length <= max) return s;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  if (displayWidth(s) <= max) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const w = charWidth(ch);
+    if (used + w > max - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
 }
 
 /**
@@ -81,7 +106,7 @@ export function fitTable(rows: string[][], width: number | undefined, indent = '
   const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const out: string[] = [];
   for (const r of rows) {
-    const cells = r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + c.length - displayWidth(c))));
+    const cells = r.map((c, i) => (i === r.length - 1 ? c : padColumns(c, widths[i]!)));
     const line = `${indent}${cells.join('  ')}`.trimEnd();
     if (width === undefined || displayWidth(line) <= usable(width)) {
       out.push(line);

@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { GLYPHS, type Action, type PlanRow } from '../engine/types.js';
-import { displayWidth, usable, wrap } from './fit.js';
+import { displayWidth, padColumns, usable, wrap } from './fit.js';
 
 export interface PlanHeader {
   stack: string;
@@ -38,11 +38,11 @@ const COLOURS: Record<Action, keyof ChalkInstance> = { create: 'green', reuse: '
  */
 export function renderPlan(header: PlanHeader, rows: PlanRow[], chalk: ChalkInstance, width?: number, title = 'Plan'): string {
   const lines = wrap(`${title} for stack ${header.stack} in ${header.region} (account ${header.account})`, width, '', '  ');
-  const typeWidth = Math.max(0, ...rows.map((r) => r.type.length));
-  const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
+  const typeWidth = Math.max(0, ...rows.map((r) => displayWidth(r.type)));
+  const nameWidth = Math.max(0, ...rows.map((r) => displayWidth(r.name)));
   for (const r of rows) {
     const paint = chalk[COLOURS[r.action]] as (s: string) => string;
-    const head = `  ${GLYPHS[r.action]} ${r.action.padEnd(8)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}`;
+    const head = `  ${GLYPHS[r.action]} ${r.action.padEnd(8)}  ${padColumns(r.type, typeWidth)}  ${padColumns(r.name, nameWidth)}`;
     const id = r.id && r.action !== 'create' ? shortId(r.id) : '';
     const tail = [id, r.detail ?? ''].filter(Boolean).join('  ');
     const whole = `${head}  ${tail}`.trimEnd();

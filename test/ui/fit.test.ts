@@ -51,6 +51,20 @@ describe('truncate and fitTable', () => {
     expect(truncate('abc', 4)).toBe('abc');
   });
 
+  it('counts the columns a terminal gives: Korean and CJK characters take two, combining marks and colour none', () => {
+    expect(displayWidth('웹 서버 v1')).toBe(10);
+    expect(displayWidth('\u001b[31m漢字\u001b[39m')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+    // A cut never splits a wide character and never passes the width.
+    expect(truncate('웹서버이미지', 6)).toBe('웹서…');
+    for (let w = 2; w < 12; w++) expect(displayWidth(truncate('가나다라마바사', w))).toBeLessThanOrEqual(w);
+    // Wrapped at spaces by columns: each line of Korean words fits.
+    for (const l of wrap('자동 확장 그룹의 인스턴스가 대상 그룹에서 정상 상태가 될 때까지 기다립니다', 30)) expect(displayWidth(l)).toBeLessThan(30);
+    // Columns padded by what they show, so the next column lines up.
+    const [a, b] = fitTable([['웹', 'x'], ['ab', 'y']], undefined);
+    expect(a!.indexOf('x') + 1).toBe(b!.indexOf('y'));
+  });
+
   const rows = [
     ['i-0123456789abcdef0:80', 'ap-northeast-2a', 'unhealthy', 'health check got the wrong HTTP status'],
     ['i-0fedcba987654321f:80', 'ap-northeast-2c', 'healthy', ''],
