@@ -9,6 +9,7 @@ import type { Ora, Options as OraOptions } from 'ora';
 import type { RunObserver } from '../engine/graph.js';
 import type { StepId } from '../engine/types.js';
 import type { ProgressChannel } from './io-host.js';
+import { stripVTControlCharacters } from 'node:util';
 import { displayWidth, terminalWidth, truncate, usable, wrap } from './fit.js';
 
 export type ProgressMode = 'spinner' | 'plain' | 'json' | 'silent';
@@ -53,8 +54,11 @@ export class Progress implements ProgressChannel {
   private readonly running = new Map<StepId, Running>();
   private spinner: Ora | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** The spinner's last frame, line by line as drawn (the frame glyph counted), for a resize. */
-  private drawn: string[] = [];
+  /**
+   * What the spinner last put on screen, line by line, and the width it counted its rows at (the
+   * rows its next clear removes): a narrower terminal re-wraps those lines into more rows.
+   */
+  private onScreen: { lines: string[]; columns: number } | undefined;
   private readonly onResize = () => this.resized();
 
   private readonly now: () => number;
@@ -184,7 +188,7 @@ export class Progress implements ProgressChannel {
     this.timer = undefined;
     this.spinner?.stop();
     this.spinner = undefined;
-    this.drawn = [];
+    this.onScreen = undefined;
     this.stream.off?.('resize', this.onResize);
   }
 
@@ -200,11 +204,28 @@ export class Progress implements ProgressChannel {
     const room = usable(terminalWidth(this.stream) ?? 80) - 2;
     const lines = [...this.running.values()].map((r) => truncate(`${r.title}${r.text ? `: ${r.text}` : ''} (${elapsed(this.now() - r.since)})`, room));
     const text = lines.join('\n  ');
-    this.drawn = lines.map((l) => `⠋ ${l}`);
     if (!this.spinner) {
       if (!this.makeSpinner) return;
       assumeWidth(this.stream);
-      this.spinner = this.makeSpinner({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false }).start();
+      const spinner = this.makeSpinner({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false });
+      // What ora draws is recorded as it draws it (not when its text is set: it draws on its own tick).
+      const frame = spinner.frame.bind(spinner);
+      spinner.frame = () => {
+        const f = frame();
+        this.onScreen = { lines: stripVTControlCharacters(f).split('\n'), columns: terminalWidth(this.stream) ?? 80 };
+        return f;
+      };
+      // Before each draw, the terminal's size now (an ioctl): a resize Node has not yet signalled
+      // ('resize' comes with SIGWINCH, later) is handled first, or the clear would miss rows.
+      const render = spinner.render.bind(spinner);
+      spinner.render = () => {
+        if (this.onScreen && this.liveColumns() !== this.onScreen.columns) {
+          this.resized();
+          return spinner;
+        }
+        return render();
+      };
+      this.spinner = spinner.start();
       this.stream.on?.('resize', this.onResize);
       // Elapsed times tick even while AWS is quiet.
       this.timer = setInterval(() => this.redraw(), 1000);
@@ -212,18 +233,28 @@ export class Progress implements ProgressChannel {
     } else this.spinner.text = text;
   }
 
+  /** The terminal's width now: asked of the terminal itself, ahead of the width Node last saw. */
+  private liveColumns(): number {
+    const size = typeof this.stream.getWindowSize === 'function' ? this.stream.getWindowSize() : undefined;
+    return size && size[0] > 0 ? size[0] : terminalWidth(this.stream) ?? 80;
+  }
+
   /**
    * The terminal was resized. A narrower terminal re-wraps the frame on screen, so it now takes
-   * more rows than the spinner knows of: those are cleared too, from the bottom up, before the
-   * frame is drawn again at the new width.
+   * more rows than the spinner counted when it drew it: those are cleared too, from the bottom up,
+   * before the frame is drawn again at the new width.
    */
   private resized(): void {
     if (!this.spinner) return;
-    const columns = terminalWidth(this.stream) ?? 80;
-    const rows = this.drawn.reduce((n, l) => n + Math.max(1, Math.ceil(displayWidth(l) / columns)), 0);
-    const extra = rows - this.drawn.length;
+    const columns = this.liveColumns();
+    // The width ora counts rows by, and the one the lines are cut to.
+    if (this.stream.columns !== columns) this.stream.columns = columns;
+    const shown = this.onScreen;
+    const rowsAt = (w: number) => (shown ? shown.lines.reduce((n, l) => n + Math.max(1, Math.ceil(displayWidth(l) / w)), 0) : 0);
+    const extra = shown ? rowsAt(columns) - rowsAt(shown.columns) : 0;
     this.spinner.stop();
     this.spinner = undefined;
+    this.onScreen = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.stream.off?.('resize', this.onResize);

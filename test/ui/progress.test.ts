@@ -28,7 +28,7 @@ function fakeSpinner() {
       set text(v: string) {
         drawn.push(v);
       },
-      start: () => sp, stop: () => sp, clear: () => sp, render: () => sp,
+      start: () => sp, stop: () => sp, clear: () => sp, render: () => sp, frame: () => '',
     };
     return sp as unknown as Ora;
   };
@@ -50,6 +50,65 @@ describe('the spinner', () => {
     expect(lines[0]).toMatch(/^Bake \(AMI\): image pending… ami-0123456789abcdef0 \(AWS: 3…$/);
     expect(lines[1]).toBe('  Load balancer (1m05s)');
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(60 - 1 - 2);
+    p.stop();
+  });
+});
+
+/**
+ * A spinner that draws as ora does: its text is set at once but drawn on its own tick (`render`),
+ * and its clear removes the rows it counted when it last drew.
+ */
+function tickingSpinner(stream: NodeJS.WriteStream) {
+  const make = (o: OraOptions) => {
+    let text = o.text as string;
+    const sp = {
+      get text() { return text; },
+      set text(v: string) { text = v; },
+      frame: () => `⠋ ${text}`,
+      render: () => (stream.write(sp.frame()), sp),
+      start: () => sp.render(),
+      stop: () => sp, clear: () => sp,
+    };
+    return sp as unknown as Ora;
+  };
+  return { make };
+}
+
+describe('a resize', () => {
+  it('clears the rows the frame on screen re-wraps into, not those of a frame set but not drawn yet', () => {
+    let columns = 120;
+    const stream = fakeTerminal(120);
+    let ups = 0;
+    Object.assign(stream, { moveCursor: (_x: number, dy: number) => ((ups -= dy), true), getWindowSize: () => [columns, 40] });
+    const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+    // One long line drawn at 120 columns (one row there)…
+    p.stepStarted('bake', 'Bake (AMI)');
+    p.stepUpdated('bake', `waiting for the bake instance i-0123456789abcdef0 to run, ${'x'.repeat(60)}`);
+    // …its new text drawn (ora's tick), then a second step set but not yet drawn.
+    (p as unknown as { spinner: Ora }).spinner.render();
+    p.stepStarted('load-balancer', `Load balancer ${'y'.repeat(100)}`);
+    // The terminal narrows to 60: the one line on screen now takes 2 rows (ora clears 1 of them).
+    columns = 60;
+    stream.columns = 60;
+    stream.emit('resize');
+    expect(ups).toBe(1);
+    p.stop();
+  });
+
+  it('is seen before the next draw even when Node has not signalled it yet', () => {
+    let columns = 120;
+    const stream = fakeTerminal(120);
+    let ups = 0;
+    Object.assign(stream, { moveCursor: (_x: number, dy: number) => ((ups -= dy), true), getWindowSize: () => [columns, 40] });
+    const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+    p.stepStarted('bake', `Bake (AMI) ${'x'.repeat(100)}`);
+    columns = 50;
+    // ora's tick comes first: the reflowed frame is cleared (3 rows at 50 for 1 at 120) and drawn at 50.
+    (p as unknown as { spinner: Ora }).spinner.render();
+    expect(ups).toBe(2);
+    expect(stream.columns).toBe(50);
+    const last = stream.text.split('⠋ ').at(-1)!;
+    expect([...last].length).toBeLessThan(50);
     p.stop();
   });
 });
