@@ -5,7 +5,18 @@
  * means "not a terminal" (a file, a pipe, a test): the text is left as it is.
  */
 import { stripVTControlCharacters } from 'node:util';
-import { eastAsianWidth } from 'get-east-asian-width';
+
+/**
+ * East Asian widths (get-east-asian-width), loaded with the output host ({@link loadCharWidths}):
+ * `--help`, all ASCII, starts without them. Until then Hangul Jamo and characters from U+2E80 up
+ * count as two columns: the safe side, a line may end early but never runs past the width.
+ */
+let eastAsianWidth: ((codePoint: number) => number) | undefined;
+
+/** Loads the East Asian width table (once). */
+export async function loadCharWidths(): Promise<void> {
+  eastAsianWidth ??= (await import('get-east-asian-width')).eastAsianWidth;
+}
 
 /** Marks that combine with the character before them, and zero-width characters: no column. */
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200B-\u200F\u2060\uFE00-\uFE0F]$/u;
@@ -13,8 +24,14 @@ const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200B-\u200F\u2060\uFE00-\uFE0F]$/u;
 /** The columns one character takes in a terminal: 2 for East Asian wide ones (한글, 漢字), 0 for combining marks. */
 function charWidth(ch: string): number {
   const cp = ch.codePointAt(0)!;
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || ZERO_WIDTH.test(ch)) return 0;
-  return cp < 0x1100 ? 1 : eastAsianWidth(cp);
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  // Latin text (below the combining marks at U+0300) costs no lookup and no Unicode regex.
+  if (cp < 0x300) return 1;
+  if (ZERO_WIDTH.test(ch)) return 0;
+  if (cp < 0x1100) return 1;
+  if (eastAsianWidth) return eastAsianWidth(cp);
+  // Not loaded: Hangul Jamo and everything from the CJK radicals up (CJK, Hangul, fullwidth, emoji) as wide.
+  return cp <= 0x115f || cp >= 0x2e80 ? 2 : 1;
 }
 
 /** The columns a string takes in a terminal (colour codes take none; East Asian wide characters two). */

@@ -110,6 +110,7 @@ export type HostFactory = (spec: HostSpec) => IoHost | Promise<IoHost>;
 
 /** The host for `spec`: JSON with --json, a terminal's where one can draw, else CI lines. */
 export async function createHost(spec: HostSpec): Promise<IoHost> {
+  await (await import('./fit.js')).loadCharWidths();
   if (spec.json) return (await import('./json-host.js')).JsonHost.create(spec);
   if (spec.canDraw) return (await import('./terminal-host.js')).TerminalHost.create(spec);
   return (await import('./ci-host.js')).CiHost.create(spec);

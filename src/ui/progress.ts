@@ -208,23 +208,7 @@ export class Progress implements ProgressChannel {
       if (!this.makeSpinner) return;
       assumeWidth(this.stream);
       const spinner = this.makeSpinner({ text, stream: this.stream, discardStdin: false, color: this.colour ? 'cyan' : false });
-      // What ora draws is recorded as it draws it (not when its text is set: it draws on its own tick).
-      const frame = spinner.frame.bind(spinner);
-      spinner.frame = () => {
-        const f = frame();
-        this.onScreen = { lines: stripVTControlCharacters(f).split('\n'), columns: terminalWidth(this.stream) ?? 80 };
-        return f;
-      };
-      // Before each draw, the terminal's size now (an ioctl): a resize Node has not yet signalled
-      // ('resize' comes with SIGWINCH, later) is handled first, or the clear would miss rows.
-      const render = spinner.render.bind(spinner);
-      spinner.render = () => {
-        if (this.onScreen && this.liveColumns() !== this.onScreen.columns) {
-          this.resized();
-          return spinner;
-        }
-        return render();
-      };
+      this.watchScreen(spinner);
       this.spinner = spinner.start();
       this.stream.on?.('resize', this.onResize);
       // Elapsed times tick even while AWS is quiet.
@@ -233,36 +217,59 @@ export class Progress implements ProgressChannel {
     } else this.spinner.text = text;
   }
 
+  /**
+   * Keeps ora's frame and the screen in step through resizes. ora draws on its own tick and
+   * clears as many rows as it counted when it drew; a narrower terminal has re-wrapped those
+   * lines into more rows by then, and a resize reaches Node (SIGWINCH → 'resize') after the
+   * terminal has re-wrapped. So: what ora draws is recorded as drawn; every clear (before a draw,
+   * before a line is printed, at stop) also clears the rows the re-wrap added, by the terminal's
+   * size now; and a draw at a new size cuts the lines to it first.
+   */
+  private watchScreen(spinner: Ora): void {
+    const frame = spinner.frame.bind(spinner);
+    spinner.frame = () => {
+      const f = frame();
+      this.onScreen = { lines: stripVTControlCharacters(f).split('\n'), columns: terminalWidth(this.stream) ?? 80 };
+      return f;
+    };
+    const clear = spinner.clear.bind(spinner);
+    // The stream's own write: ora hooks `write` while it spins (an outside write clears its frame
+    // first), so the rows below are cleared around the hook, or each would clear again.
+    const rawWrite = this.stream.write.bind(this.stream);
+    spinner.clear = () => {
+      const columns = this.liveColumns();
+      const shown = this.onScreen;
+      const rowsAt = (w: number) => (shown ? shown.lines.reduce((n, l) => n + Math.max(1, Math.ceil(displayWidth(l) / w)), 0) : 0);
+      const extra = shown ? rowsAt(columns) - rowsAt(shown.columns) : 0;
+      clear();
+      // Up one row and erase it, for each row the re-wrap added (ora's clear ends on its top row).
+      if (extra > 0) rawWrite('\u001b[1A\u001b[2K'.repeat(extra));
+      this.onScreen = undefined;
+      return spinner;
+    };
+    const render = spinner.render.bind(spinner);
+    spinner.render = () => {
+      const columns = this.liveColumns();
+      if (this.stream.columns !== columns) {
+        // The width ora counts rows by, and the one the lines are cut to.
+        this.stream.columns = columns;
+        this.redraw();
+      }
+      return render();
+    };
+  }
+
   /** The terminal's width now: asked of the terminal itself, ahead of the width Node last saw. */
   private liveColumns(): number {
     const size = typeof this.stream.getWindowSize === 'function' ? this.stream.getWindowSize() : undefined;
     return size && size[0] > 0 ? size[0] : terminalWidth(this.stream) ?? 80;
   }
 
-  /**
-   * The terminal was resized. A narrower terminal re-wraps the frame on screen, so it now takes
-   * more rows than the spinner counted when it drew it: those are cleared too, from the bottom up,
-   * before the frame is drawn again at the new width.
-   */
+  /** The terminal was resized: the lines cut to the new width, drawn now. */
   private resized(): void {
     if (!this.spinner) return;
-    const columns = this.liveColumns();
-    // The width ora counts rows by, and the one the lines are cut to.
-    if (this.stream.columns !== columns) this.stream.columns = columns;
-    const shown = this.onScreen;
-    const rowsAt = (w: number) => (shown ? shown.lines.reduce((n, l) => n + Math.max(1, Math.ceil(displayWidth(l) / w)), 0) : 0);
-    const extra = shown ? rowsAt(columns) - rowsAt(shown.columns) : 0;
-    this.spinner.stop();
-    this.spinner = undefined;
-    this.onScreen = undefined;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.stream.off?.('resize', this.onResize);
-    for (let i = 0; i < extra; i++) {
-      this.stream.moveCursor?.(0, -1);
-      this.stream.clearLine?.(0);
-    }
     this.redraw();
+    this.spinner?.render();
   }
 
   private withSpinnerPaused(fn: () => void): void {

@@ -3,7 +3,7 @@
  * "…", never a word broken across lines; off a terminal, left as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fitTable, terminalWidth, truncate, wrap } from '../../src/ui/fit.js';
+import { displayWidth, fitTable, loadCharWidths, terminalWidth, truncate, wrap } from '../../src/ui/fit.js';
 
 /** Every word of `text` appears whole on some line (a word broken in two would not). */
 function wordsWhole(text: string, lines: string[]): void {
@@ -51,7 +51,11 @@ describe('truncate and fitTable', () => {
     expect(truncate('abc', 4)).toBe('abc');
   });
 
-  it('counts the columns a terminal gives: Korean and CJK characters take two, combining marks and colour none', () => {
+  it('counts the columns a terminal gives: Korean and CJK characters take two, combining marks and colour none', async () => {
+    // Before the table is loaded (as for --help), a character from U+1100 up counts two: never too narrow.
+    expect(displayWidth('웹')).toBe(2);
+    await loadCharWidths();
+    expect(displayWidth('★')).toBe(1);
     expect(displayWidth('웹 서버 v1')).toBe(10);
     expect(displayWidth('\u001b[31m漢字\u001b[39m')).toBe(4);
     expect(displayWidth('e\u0301')).toBe(1);

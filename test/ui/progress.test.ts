@@ -13,6 +13,9 @@ import { verifyStep } from '../../src/steps/verify.js';
 import { waitPolicy } from '../../src/engine/waits.js';
 import type { StepContext } from '../../src/engine/types.js';
 
+/** Rows moved up (and erased) in what was written. */
+const upsIn = (text: string) => text.split('\u001b[1A').length - 1;
+
 /** A terminal-like stream that records what is written. */
 function fakeTerminal(columns: number) {
   const s = Object.assign(new EventEmitter(), { isTTY: true, columns, text: '', write: (c: string) => ((s.text += c), true), moveCursor: () => true, clearLine: () => true });
@@ -55,8 +58,9 @@ describe('the spinner', () => {
 });
 
 /**
- * A spinner that draws as ora does: its text is set at once but drawn on its own tick (`render`),
- * and its clear removes the rows it counted when it last drew.
+ * A spinner that draws as ora does: its text is set at once but drawn on its own tick (`render`,
+ * which clears first), and its clear removes the rows it counted when it last drew (here: none
+ * beyond the ones the test counts, the re-wrapped rows).
  */
 function tickingSpinner(stream: NodeJS.WriteStream) {
   const make = (o: OraOptions) => {
@@ -65,9 +69,10 @@ function tickingSpinner(stream: NodeJS.WriteStream) {
       get text() { return text; },
       set text(v: string) { text = v; },
       frame: () => `⠋ ${text}`,
-      render: () => (stream.write(sp.frame()), sp),
+      clear: () => sp,
+      render: () => (sp.clear(), stream.write(sp.frame()), sp),
       start: () => sp.render(),
-      stop: () => sp, clear: () => sp,
+      stop: () => sp.clear(),
     };
     return sp as unknown as Ora;
   };
@@ -78,8 +83,7 @@ describe('a resize', () => {
   it('clears the rows the frame on screen re-wraps into, not those of a frame set but not drawn yet', () => {
     let columns = 120;
     const stream = fakeTerminal(120);
-    let ups = 0;
-    Object.assign(stream, { moveCursor: (_x: number, dy: number) => ((ups -= dy), true), getWindowSize: () => [columns, 40] });
+    Object.assign(stream, { getWindowSize: () => [columns, 40] });
     const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
     // One long line drawn at 120 columns (one row there)…
     p.stepStarted('bake', 'Bake (AMI)');
@@ -91,24 +95,42 @@ describe('a resize', () => {
     columns = 60;
     stream.columns = 60;
     stream.emit('resize');
-    expect(ups).toBe(1);
+    expect(upsIn(stream.text)).toBe(1);
     p.stop();
   });
 
   it('is seen before the next draw even when Node has not signalled it yet', () => {
     let columns = 120;
     const stream = fakeTerminal(120);
-    let ups = 0;
-    Object.assign(stream, { moveCursor: (_x: number, dy: number) => ((ups -= dy), true), getWindowSize: () => [columns, 40] });
+    Object.assign(stream, { getWindowSize: () => [columns, 40] });
     const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
     p.stepStarted('bake', `Bake (AMI) ${'x'.repeat(100)}`);
     columns = 50;
     // ora's tick comes first: the reflowed frame is cleared (3 rows at 50 for 1 at 120) and drawn at 50.
     (p as unknown as { spinner: Ora }).spinner.render();
-    expect(ups).toBe(2);
+    expect(upsIn(stream.text)).toBe(2);
     expect(stream.columns).toBe(50);
     const last = stream.text.split('⠋ ').at(-1)!;
     expect([...last].length).toBeLessThan(50);
+    p.stop();
+  });
+});
+
+describe('a line printed right after a resize', () => {
+  it('clears the re-wrapped frame whole before the line, so no stale spinner row stays above it', () => {
+    let columns = 120;
+    const stream = fakeTerminal(120);
+    Object.assign(stream, { getWindowSize: () => [columns, 40] });
+    const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+    p.stepStarted('bake', `Bake (AMI) ${'x'.repeat(100)}`);
+    columns = 50;
+    // A step finishes before ora's next tick and before Node has seen the resize: its line is printed.
+    p.stepStarted('network', 'Network');
+    p.stepFinished('network', '8 created');
+    // The one row ora counted (at 120) and the two the re-wrap added (at 50): cleared before the line.
+    expect(upsIn(stream.text)).toBe(2);
+    // …before the line, not after it (which would erase the line and leave the rows).
+    expect(stream.text).toMatch(/(\u001b\[1A\u001b\[2K){2}✔ Network: 8 created \(0s\)\n⠋ Bake/);
     p.stop();
   });
 });
