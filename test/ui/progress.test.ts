@@ -79,12 +79,18 @@ function tickingSpinner(stream: NodeJS.WriteStream) {
   return { make };
 }
 
+/** A 120-column terminal whose size can change before Node is told (its live size, an ioctl). */
+function resizable() {
+  let columns = 120;
+  const stream = fakeTerminal(120);
+  Object.assign(stream, { getWindowSize: () => [columns, 40] });
+  const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+  return { stream, p, narrowTo: (c: number) => { columns = c; } };
+}
+
 describe('a resize', () => {
   it('clears the rows the frame on screen re-wraps into, not those of a frame set but not drawn yet', () => {
-    let columns = 120;
-    const stream = fakeTerminal(120);
-    Object.assign(stream, { getWindowSize: () => [columns, 40] });
-    const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+    const { stream, p, narrowTo } = resizable();
     // One long line drawn at 120 columns (one row there)…
     p.stepStarted('bake', 'Bake (AMI)');
     p.stepUpdated('bake', `waiting for the bake instance i-0123456789abcdef0 to run, ${'x'.repeat(60)}`);
@@ -92,7 +98,7 @@ describe('a resize', () => {
     (p as unknown as { spinner: Ora }).spinner.render();
     p.stepStarted('load-balancer', `Load balancer ${'y'.repeat(100)}`);
     // The terminal narrows to 60: the one line on screen now takes 2 rows (ora clears 1 of them).
-    columns = 60;
+    narrowTo(60);
     stream.columns = 60;
     stream.emit('resize');
     expect(upsIn(stream.text)).toBe(1);
@@ -100,12 +106,9 @@ describe('a resize', () => {
   });
 
   it('is seen before the next draw even when Node has not signalled it yet', () => {
-    let columns = 120;
-    const stream = fakeTerminal(120);
-    Object.assign(stream, { getWindowSize: () => [columns, 40] });
-    const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+    const { stream, p, narrowTo } = resizable();
     p.stepStarted('bake', `Bake (AMI) ${'x'.repeat(100)}`);
-    columns = 50;
+    narrowTo(50);
     // ora's tick comes first: the reflowed frame is cleared (3 rows at 50 for 1 at 120) and drawn at 50.
     (p as unknown as { spinner: Ora }).spinner.render();
     expect(upsIn(stream.text)).toBe(2);
@@ -118,12 +121,9 @@ describe('a resize', () => {
 
 describe('a line printed right after a resize', () => {
   it('clears the re-wrapped frame whole before the line, so no stale spinner row stays above it', () => {
-    let columns = 120;
-    const stream = fakeTerminal(120);
-    Object.assign(stream, { getWindowSize: () => [columns, 40] });
-    const p = new Progress('spinner', stream, { now: () => 0 }, tickingSpinner(stream).make);
+    const { stream, p, narrowTo } = resizable();
     p.stepStarted('bake', `Bake (AMI) ${'x'.repeat(100)}`);
-    columns = 50;
+    narrowTo(50);
     // A step finishes before ora's next tick and before Node has seen the resize: its line is printed.
     p.stepStarted('network', 'Network');
     p.stepFinished('network', '8 created');

@@ -88,3 +88,16 @@ export function waitFor(ctx: StepContext, kind: Parameters<StepContext['waits'][
 export function inOrder<C extends { op: string }>(rows: PlanRow<C>[], order: C['op'][]): (PlanRow<C> & { change: C })[] {
   return rows.filter((r): r is PlanRow<C> & { change: C } => !!r.change).sort((a, b) => order.indexOf(a.change.op) - order.indexOf(b.change.op));
 }
+
+/**
+ * Carries out the rows that change, in `order` of their operations, one after another: each
+ * named on the progress line and its writes accounted to its row.
+ */
+export async function applyInOrder<C extends { op: string }>(
+  ctx: StepContext, rows: PlanRow<C>[], order: C['op'][], fn: (row: PlanRow<C> & { change: C }, change: C) => Promise<void>,
+): Promise<void> {
+  for (const r of inOrder(rows, order)) {
+    ctx.progress.update(`${r.type.split('::').pop()} ${r.name}`);
+    await ctx.forRow(r, () => fn(r, r.change));
+  }
+}

@@ -8,7 +8,7 @@ import type { Listener, LoadBalancer, TargetGroup } from '../../aws/elbv2.js';
 import type { SecurityGroup } from '../../aws/ec2-network.js';
 import type { PlanRow } from '../../engine/types.js';
 import { isOurs } from '../common.js';
-import { defineTeardown, deleteRow, keptRow, notOurs, unlessGone, waitFor, whenReleased, inOrder } from './common.js';
+import { defineTeardown, deleteRow, keptRow, notOurs, unlessGone, waitFor, whenReleased, applyInOrder } from './common.js';
 import { deleteSecurityGroup, findGroupsNamed, securityGroupRows, type SecurityGroupTeardownChange } from './instance-security.js';
 
 export interface LoadBalancerTeardownFound {
@@ -62,28 +62,23 @@ export const loadBalancerTeardown = defineTeardown<LoadBalancerTeardownFound, Lo
   fingerprint: (f) => ({ lb: f.lb?.arn ?? null, tg: f.tg?.arn ?? null, groups: f.groups.map((g) => g.id) }),
   async apply(ctx, rows) {
     const { elbv2 } = ctx.aws;
-    const ordered = inOrder(rows, ORDER);
-    for (const r of ordered) {
-      const c = r.change;
-      ctx.progress.update(`${r.type.split('::').pop()} ${r.name}`);
-      await ctx.forRow(r, async () => {
-        switch (c.op) {
-          case 'delete-listener':
-            await unlessGone(['ListenerNotFoundException'], () => elbv2.deleteListener(c.arn));
-            break;
-          case 'delete-lb':
-            ctx.progress.update(`deleting ${r.name} (waiting until AWS says it is gone)`);
-            await elbv2.deleteLoadBalancer(c.arn, waitFor(ctx, 'load-balancer-deleted'));
-            break;
-          case 'delete-tg':
-            // A listener of a load balancer just deleted may still be seen to forward to it for a moment.
-            await unlessGone(['TargetGroupNotFoundException'], () => whenReleased(ctx, () => elbv2.deleteTargetGroup(c.arn), ['ResourceInUseException']));
-            break;
-          case 'delete-sg':
-            await deleteSecurityGroup(ctx, c.groupId);
-            break;
-        }
-      });
-    }
+    await applyInOrder(ctx, rows, ORDER, async (r, c) => {
+      switch (c.op) {
+        case 'delete-listener':
+          await unlessGone(['ListenerNotFoundException'], () => elbv2.deleteListener(c.arn));
+          break;
+        case 'delete-lb':
+          ctx.progress.update(`deleting ${r.name} (waiting until AWS says it is gone)`);
+          await elbv2.deleteLoadBalancer(c.arn, waitFor(ctx, 'load-balancer-deleted'));
+          break;
+        case 'delete-tg':
+          // A listener of a load balancer just deleted may still be seen to forward to it for a moment.
+          await unlessGone(['TargetGroupNotFoundException'], () => whenReleased(ctx, () => elbv2.deleteTargetGroup(c.arn), ['ResourceInUseException']));
+          break;
+        case 'delete-sg':
+          await deleteSecurityGroup(ctx, c.groupId);
+          break;
+      }
+    });
   },
 });

@@ -13,7 +13,7 @@ import type { Address, InternetGateway, NatGateway, RouteTable, SecurityGroup, S
 import type { PlanRow, StepContext } from '../../engine/types.js';
 import { isOurs } from '../common.js';
 import { bakeNames } from '../bake-instance.js';
-import { defineTeardown, deleteRow, keptRow, notOurs, stackFilter, unlessGone, waitFor, whenReleased, inOrder } from './common.js';
+import { defineTeardown, deleteRow, keptRow, notOurs, stackFilter, unlessGone, waitFor, whenReleased, applyInOrder } from './common.js';
 import { deleteSecurityGroup } from './instance-security.js';
 import { retryWhile } from '../../aws/consistency.js';
 import { isAwsError } from '../../errors.js';
@@ -160,42 +160,37 @@ export const networkTeardown = defineTeardown<NetworkTeardownFound, NetworkTeard
   fingerprint: (f) => f.vpcs.map((v) => v.vpc.id),
   async apply(ctx, rows) {
     const net = ctx.aws.network;
-    const ordered = inOrder(rows, ORDER);
-    for (const r of ordered) {
-      const c = r.change;
-      ctx.progress.update(`${r.type.split('::').pop()} ${r.name}`);
-      await ctx.forRow(r, async () => {
-        switch (c.op) {
-          case 'handover':
-            await net.tagResources(c.resourceIds, [{ Key: STACK_TAG, Value: c.to }]);
-            break;
-          case 'delete-sg':
-            await deleteSecurityGroup(ctx, c.groupId);
-            break;
-          case 'delete-nat':
-            ctx.progress.update(`deleting the NAT gateway ${c.id} (its address is free only once it is deleted)`);
-            await unlessGone(['NatGatewayNotFound', 'InvalidNatGatewayID.NotFound'], () => net.deleteNatGateway(c.id, waitFor(ctx, 'nat-gateway-deleted')));
-            break;
-          case 'release':
-            // AWS refuses it with AuthFailure while the NAT gateway holds it, and a little after it is deleted.
-            await unlessGone(['InvalidAllocationID.NotFound'], () => retryWhile(ctx.aws.propagation, (e) => isAwsError(e, 'AuthFailure', 'InvalidIPAddress.InUse'), () => net.releaseAddress(c.allocationId)));
-            break;
-          case 'delete-rt':
-            for (const a of c.associationIds) await unlessGone(['InvalidAssociationID.NotFound'], () => net.disassociateRouteTable(a));
-            await unlessGone(['InvalidRouteTableID.NotFound'], () => net.deleteRouteTable(c.id));
-            break;
-          case 'delete-igw':
-            if (c.vpcId) await unlessGone(['Gateway.NotAttached', 'InvalidInternetGatewayID.NotFound'], () => whenReleased(ctx, () => net.detachInternetGateway(c.id, c.vpcId!)));
-            await unlessGone(['InvalidInternetGatewayID.NotFound'], () => net.deleteInternetGateway(c.id));
-            break;
-          case 'delete-subnet':
-            await unlessGone(['InvalidSubnetID.NotFound'], () => whenReleased(ctx, () => net.deleteSubnet(c.id)));
-            break;
-          case 'delete-vpc':
-            await unlessGone(['InvalidVpcID.NotFound'], () => whenReleased(ctx, () => net.deleteVpc(c.id)));
-            break;
-        }
-      });
-    }
+    await applyInOrder(ctx, rows, ORDER, async (r, c) => {
+      switch (c.op) {
+        case 'handover':
+          await net.tagResources(c.resourceIds, [{ Key: STACK_TAG, Value: c.to }]);
+          break;
+        case 'delete-sg':
+          await deleteSecurityGroup(ctx, c.groupId);
+          break;
+        case 'delete-nat':
+          ctx.progress.update(`deleting the NAT gateway ${c.id} (its address is free only once it is deleted)`);
+          await unlessGone(['NatGatewayNotFound', 'InvalidNatGatewayID.NotFound'], () => net.deleteNatGateway(c.id, waitFor(ctx, 'nat-gateway-deleted')));
+          break;
+        case 'release':
+          // AWS refuses it with AuthFailure while the NAT gateway holds it, and a little after it is deleted.
+          await unlessGone(['InvalidAllocationID.NotFound'], () => retryWhile(ctx.aws.propagation, (e) => isAwsError(e, 'AuthFailure', 'InvalidIPAddress.InUse'), () => net.releaseAddress(c.allocationId)));
+          break;
+        case 'delete-rt':
+          for (const a of c.associationIds) await unlessGone(['InvalidAssociationID.NotFound'], () => net.disassociateRouteTable(a));
+          await unlessGone(['InvalidRouteTableID.NotFound'], () => net.deleteRouteTable(c.id));
+          break;
+        case 'delete-igw':
+          if (c.vpcId) await unlessGone(['Gateway.NotAttached', 'InvalidInternetGatewayID.NotFound'], () => whenReleased(ctx, () => net.detachInternetGateway(c.id, c.vpcId!)));
+          await unlessGone(['InvalidInternetGatewayID.NotFound'], () => net.deleteInternetGateway(c.id));
+          break;
+        case 'delete-subnet':
+          await unlessGone(['InvalidSubnetID.NotFound'], () => whenReleased(ctx, () => net.deleteSubnet(c.id)));
+          break;
+        case 'delete-vpc':
+          await unlessGone(['InvalidVpcID.NotFound'], () => whenReleased(ctx, () => net.deleteVpc(c.id)));
+          break;
+      }
+    });
   },
 });
