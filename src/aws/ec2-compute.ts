@@ -183,14 +183,6 @@ export class Ec2ComputeApi {
   }
 
   /**
-   * Waits until the instances run. A launch a moment ago may not be visible yet: that is retried
-   * here, a few ms apart in the sandbox, before the SDK's waiter (whose delay is whole seconds).
-   */
-  async waitUntilRunning(ids: string[], wait: WaitOptions): Promise<void> {
-    await this.runningInstances(ids, wait);
-  }
-
-  /**
    * Waits until the instances run and gives them as EC2 then describes them (with the public IP,
    * which the launch's answer lacks): no read after the wait. Instances just launched may not be
    * visible yet (retried); ones already running cost no waiter.

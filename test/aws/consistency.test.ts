@@ -66,7 +66,7 @@ const CASES: [string, string, (c: Ctx) => string[], (c: Ctx) => Promise<unknown>
   ['a launch with a new group', 'RunInstances', (c) => [c.ids.sg], (c) => c.api.compute.runInstance({
     imageId: c.ids.image, instanceType: 't3.micro', subnetId: c.ids.subnet, securityGroupIds: [c.ids.sg], clientToken: 'tok', tags: TAGS,
   })],
-  ['waiting for a new instance', 'DescribeInstances', (c) => [c.ids.instance], (c) => c.api.compute.waitUntilRunning([c.ids.instance], WAIT)],
+  ['waiting for a new instance', 'DescribeInstances', (c) => [c.ids.instance], (c) => c.api.compute.runningInstances([c.ids.instance], WAIT)],
   ['terminating a new instance', 'TerminateInstances', (c) => [c.ids.instance], (c) => c.api.compute.terminateInstances([c.ids.instance])],
   ['an image of a new instance', 'CreateImage', (c) => [c.ids.instance], (c) => c.api.compute.createImage({ instanceId: c.ids.instance, name: 'img', description: 'img', tags: TAGS, snapshotTags: TAGS })],
   ['reading a new template version', 'DescribeLaunchTemplateVersions', (c) => [`${c.ids.lt}:v2`], (c) => c.api.launchTemplates.version(c.ids.lt, 2)],
